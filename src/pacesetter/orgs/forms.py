@@ -1,0 +1,50 @@
+"""Forms of the unit and people pages; they parse input, services decide and write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from pacesetter.orgs.models import Person, Unit
+
+
+class UnitForm(forms.ModelForm):
+    peer_group_names = forms.CharField(
+        label=_("Peer groups"), required=False, max_length=1000,
+        help_text=_("Names separated by commas, e.g. counties, agencies."),
+    )
+
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "kind", "sort_order", "is_active", "longitude", "latitude"]
+
+
+class UnitMoveForm(forms.Form):
+    parent_code = forms.CharField(
+        label=_("New parent unit code"), max_length=32,
+        help_text=_("The unit and its whole subtree move under this unit."),
+    )
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["name", "gender", "birth_date", "position", "is_party_member", "phone",
+                  "is_active"]
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class UnitImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Excel workbook (.xlsx)"),
+        help_text=_("Columns: code, name, parent code, kind, peer groups. "
+                    "Download the template to start."),
+    )
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Choose an .xlsx file."))
+        if upload.size > 20 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        return upload
