@@ -49,11 +49,25 @@ def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpRes
     return _answer(request, exc.status_code, exc.message, **exc.extra)
 
 
+REQUEST_PARTS = frozenset({"body", "query", "path", "header", "cookie", "form", "file"})
+HANDLER_ARGUMENTS = frozenset({"payload", "filters"})
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    """``("body", "payload", "code")`` → ``"code"``: the name the client sent."""
+    parts = list(loc)
+    if parts and parts[0] in REQUEST_PARTS:
+        parts = parts[1:]
+    if parts and parts[0] in HANDLER_ARGUMENTS:
+        parts = parts[1:]
+    return ".".join(str(part) for part in parts)
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [
         {
-            "field": ".".join(str(part) for part in error.get("loc", ())),
+            "field": _field_name(error.get("loc", ())),
             "message": pydantic_error_message(error),
             "type": error.get("type", ""),
         }

@@ -1,4 +1,4 @@
-"""Settings, read from the environment through ``pacesetter.env``; every variable is in .env.example."""
+"""Settings, read from the environment through ``pacesetter.env``; see .env.example."""
 
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "ninja",
     "pacesetter.orgs",
     "pacesetter.audit",
     "pacesetter.web",

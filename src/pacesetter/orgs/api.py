@@ -1,7 +1,5 @@
 """The units and people API: one handler per operation, each a call to a selector or service."""
 
-from __future__ import annotations
-
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate

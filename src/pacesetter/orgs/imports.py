@@ -24,10 +24,10 @@ from pacesetter.orgs import scope
 from pacesetter.orgs.models import UNIT_CODE_PATTERN, Unit
 from pacesetter.orgs.services import (
     UNIT_AUDIT_FIELDS,
-    subtree_move,
     child_path,
     peer_groups_ensure,
     split_group_names,
+    subtree_move,
 )
 from pacesetter.orgs.spreadsheets import UnitRow, column_label, kind_aliases
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from pacesetter.orgs.models import ApiToken, User
 
-TOKEN_PREFIX = "ps_"
+TOKEN_PREFIX = "ps_"  # noqa: S105 - a marker, not a secret
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=5)
 
 

@@ -59,11 +59,11 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
         for unit in page.object_list:
             unit.trail = [names.get(code, code) for code in unit.ancestor_codes]
         context.update(page_obj=page, query_without_page=keep)
-        template = "orgs/unit_search_results.html" if request.headers.get("HX-Request") else "orgs/unit_tree.html"
     else:
         context["roots"] = selectors.unit_roots(actor=request.user)
-        template = "orgs/unit_tree.html"
-    return render(request, template, context)
+    partial = request.headers.get("HX-Request") == "true"
+    return render(request, "orgs/unit_tree_body.html" if partial else "orgs/unit_tree.html",
+                  context)
 
 
 @login_required

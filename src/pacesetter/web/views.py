@@ -12,7 +12,6 @@ from pacesetter.orgs import scope
 from pacesetter.orgs import selectors as org_selectors
 
 
-
 def _level_label(level: int) -> str:
     labels = {1: _("Province-level units"), 2: _("City-level units"),
               3: _("County-level units"), 4: _("Township-level units"),
@@ -28,7 +27,8 @@ def home(request: HttpRequest) -> HttpResponse:
               for row in org_selectors.unit_level_counts(actor=user)]
     recent = (audit_selectors.entry_list(actor=user)[:10] if scope.is_manager(user) else [])
     return render(request, "web/home.html", {
-        "scope_names": "、".join(u.name for u in roots) or _("none: ask an administrator for a role"),
+        "scope_names": "、".join(u.name for u in roots)
+        or _("none: ask an administrator for a role"),
         "level_counts": counts,
         "person_count": org_selectors.person_count(actor=user),
         "roles": user.role_grants.select_related("unit").order_by("unit__path"),
