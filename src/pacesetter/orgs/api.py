@@ -1,7 +1,7 @@
 """The units and people API: one handler per operation, each a call to a selector or service."""
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from pydantic import Field
 
@@ -88,7 +88,7 @@ def unit_create(request: HttpRequest, payload: UnitCreateIn):
     data = payload.dict(exclude={"parent_id", "peer_groups"})
     unit = services.unit_create(actor=request.user, parent=parent,
                                 peer_group_names=payload.peer_groups, **data)
-    return 201, unit
+    return Status(201, unit)
 
 
 @router.patch("/units/{unit_id}", response=UnitOut, summary="Change a unit")
@@ -131,7 +131,7 @@ def person_create(request: HttpRequest, payload: PersonCreateIn):
     unit = scope.get_unit_in_scope(request.user, payload.unit_id, for_write=True)
     person = services.person_create(actor=request.user, unit=unit,
                                     **payload.dict(exclude={"unit_id"}))
-    return 201, _with_phone_visibility(request, person)
+    return Status(201, _with_phone_visibility(request, person))
 
 
 @router.patch("/people/{person_id}", response=PersonOut, summary="Change a person")

@@ -115,7 +115,7 @@ def _check_cells(rows: list[UnitRow], errors: list[RowError]) -> tuple[dict, dic
             bad("name", _("The name is empty."))
         elif len(row.name) > NAME_MAX:
             bad("name", _("The name is longer than %(max)d characters.") % {"max": NAME_MAX})
-        kind = aliases.get(row.kind.strip().lower())
+        kind = aliases.get(row.kind.strip().lower().replace("（", "(").replace("）", ")"))
         if kind is None:
             bad("kind", _("Unknown kind “%(kind)s”.") % {"kind": row.kind})
         else:

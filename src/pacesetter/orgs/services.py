@@ -112,7 +112,7 @@ def unit_create(
         longitude=longitude,
         latitude=latitude,
     )
-    full_clean_or_fail(unit)
+    full_clean_or_fail(unit, exclude=["path"])
     unit.save()
     unit.peer_groups.set(peer_groups_ensure(peer_group_names).values())
     entry_record(
@@ -157,7 +157,7 @@ def unit_update(*, actor: Any, unit: Unit, data: dict[str, Any]) -> Unit:
             setattr(unit, field, value.strip() if isinstance(value, str) else value)
     parent = unit.parent
     unit.path = child_path(parent, unit.code)
-    full_clean_or_fail(unit)
+    full_clean_or_fail(unit, exclude=["path"])
     unit.save()
     if unit.path != old_path:
         _rewrite_subtree(old_path=old_path, new_path=unit.path, level_delta=0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -27,6 +28,28 @@ COLUMNS: tuple[tuple[str, Any], ...] = (
     ("latitude", gettext_lazy("Latitude")),
 )
 OPTIONAL_COLUMNS = ("groups", "longitude", "latitude")
+CHINESE_HEADERS = {
+    "code": ("代码", "编码", "单位代码", "组织代码"),
+    "name": ("名称", "单位名称", "组织名称"),
+    "parent_code": ("上级代码", "上级单位代码", "上级组织代码"),
+    "kind": ("类型", "单位类型", "组织类型"),
+    "groups": ("分组", "同类分组"),
+    "longitude": ("经度",),
+    "latitude": ("纬度",),
+}
+"""Chinese header texts accepted whatever the UI's catalog says: users' files rely on them."""
+CHINESE_KINDS = {
+    UnitKind.PARTY_COMMITTEE: ("党委",),
+    UnitKind.GENERAL_BRANCH: ("党总支",),
+    UnitKind.BRANCH: ("党支部",),
+    UnitKind.AGENCY: ("机关",),
+    UnitKind.DEPARTMENT: ("部门",),
+    UnitKind.TOWNSHIP: ("乡镇(街道)", "乡镇", "街道"),
+    UnitKind.VILLAGE: ("村(社区)", "村", "社区"),
+    UnitKind.ENTERPRISE: ("企业",),
+    UnitKind.INSTITUTION: ("事业单位",),
+    UnitKind.OTHER: ("其他",),
+}
 REQUIRED_COLUMNS = ("code", "name", "parent_code", "kind")
 MAX_ROWS = 500_000
 
@@ -58,6 +81,9 @@ def _header_aliases() -> dict[str, str]:
                 aliases[str(label).strip().lower()] = key
     for key, _label in COLUMNS:
         aliases[key] = key
+        aliases[key.replace("_", " ")] = key
+        for header in CHINESE_HEADERS[key]:
+            aliases[header] = key
     return aliases
 
 
@@ -70,7 +96,13 @@ def kind_aliases() -> dict[str, str]:
                 aliases[str(label).strip().lower()] = value
     for value in UnitKind.values:
         aliases[value] = value
-    return aliases
+        for label in CHINESE_KINDS[UnitKind(value)]:
+            aliases[label] = value
+    return {_halfwidth(k): v for k, v in aliases.items()}
+
+
+def _halfwidth(text: str) -> str:
+    return text.replace("（", "(").replace("）", ")")
 
 
 def _text(value: Any) -> str:
@@ -85,7 +117,8 @@ def read_unit_rows(source: IO[bytes]) -> list[UnitRow]:
     """Read the first sheet; raise ``ValidationFailed`` if it is not a units workbook."""
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError, EOFError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError,
+            EOFError) as exc:
         raise ValidationFailed(
             _("The file is not an Excel workbook (.xlsx) that can be read: %(reason)s")
             % {"reason": exc.__class__.__name__}

@@ -1,0 +1,56 @@
+"""Data scope: roles reach subtrees; members reach themselves; nested grants collapse."""
+
+import pytest
+
+from pacesetter.errors import NotFound, PermissionDenied
+from pacesetter.orgs import scope
+from pacesetter.orgs.models import Role
+from tests.factories import user_with_role
+
+
+def test_county_admin_reaches_exactly_the_county_subtree(tree, county_admin):
+    codes = set(scope.units_in_scope(county_admin).values_list("code", flat=True))
+    assert codes == {"370502", "370502001", "370502001001"}
+
+
+def test_sibling_with_a_common_code_prefix_is_not_in_scope(tree, county_admin):
+    """Paths end with a separator, so /370502/ never matches /3705021/."""
+    from tests.factories import UnitFactory
+
+    UnitFactory(code="3705021", parent=tree.city1)
+    assert not scope.units_in_scope(county_admin).filter(code="3705021").exists()
+
+
+def test_member_sees_only_their_own_person(tree, member):
+    assert list(scope.people_in_scope(member)) == [tree.member_person]
+    assert not scope.units_in_scope(member).exists()
+
+
+def test_nested_grants_collapse_to_the_outermost(tree):
+    user = user_with_role(Role.ORG_ADMIN, tree.city1)
+    user.role_grants.create(role=Role.REPORTER, unit=tree.county_a)
+    assert scope.read_scope(user).paths == (tree.city1.path,)
+
+
+def test_reporter_reads_but_does_not_manage(tree, reporter):
+    assert scope.get_unit_in_scope(reporter, tree.township_a1.pk) == tree.township_a1
+    with pytest.raises(PermissionDenied):
+        scope.get_unit_in_scope(reporter, tree.township_a1.pk, for_write=True)
+
+
+@pytest.mark.parametrize("bad_id", [None, "abc", "999999", -1])
+def test_lookups_outside_scope_or_malformed_are_not_found(tree, county_admin, bad_id):
+    with pytest.raises(NotFound):
+        scope.get_unit_in_scope(county_admin, bad_id)
+
+
+def test_outsider_gets_not_found_not_forbidden(tree, outsider):
+    with pytest.raises(NotFound):
+        scope.get_unit_in_scope(outsider, tree.county_a.pk, for_write=True)
+    with pytest.raises(NotFound):
+        scope.get_person_in_scope(outsider, tree.person_a.pk)
+
+
+def test_inactive_user_reaches_nothing(tree, county_admin):
+    county_admin.is_active = False
+    assert scope.read_scope(county_admin).is_empty
