@@ -38,7 +38,7 @@ def test_reporter_reads_but_does_not_manage(tree, reporter):
         scope.get_unit_in_scope(reporter, tree.township_a1.pk, for_write=True)
 
 
-@pytest.mark.parametrize("bad_id", [None, "abc", "999999", -1])
+@pytest.mark.parametrize("bad_id", [None, "abc", "999999", -1, 0, 2**70])
 def test_lookups_outside_scope_or_malformed_are_not_found(tree, county_admin, bad_id):
     with pytest.raises(NotFound):
         scope.get_unit_in_scope(county_admin, bad_id)

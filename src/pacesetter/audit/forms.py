@@ -1,4 +1,5 @@
 from django import forms
+from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,4 +14,12 @@ class EntryFilterForm(forms.Form):
 
     def __init__(self, *args, object_types: list[str], **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["object_type"].choices = [("", _("All")), *[(t, t) for t in object_types]]
+        self.fields["object_type"].choices = [("", _("All")),
+                                              *[(t, _type_label(t)) for t in object_types]]
+
+
+def _type_label(object_type: str) -> str:
+    try:
+        return str(apps.get_model(object_type)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return object_type

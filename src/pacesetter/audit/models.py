@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -82,3 +83,25 @@ class AuditEntry(models.Model):
         after = self.after or {}
         keys = list(dict.fromkeys([*before, *after]))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+    def _model(self) -> type[models.Model] | None:
+        try:
+            return apps.get_model(self.object_type)
+        except (LookupError, ValueError):
+            return None
+
+    @property
+    def object_type_label(self) -> str:
+        """The object type as users name it (单位, 人员...), from the model's verbose name."""
+        model = self._model()
+        return str(model._meta.verbose_name) if model else self.object_type
+
+    @property
+    def changed_field_labels(self) -> list[tuple[str, Any, Any]]:
+        """``changed_fields`` with each field's verbose name in place of its code name."""
+        model = self._model()
+        labels: dict[str, str] = {}
+        if model is not None:
+            labels = {f.name: str(getattr(f, "verbose_name", f.name))
+                      for f in model._meta.get_fields()}
+        return [(labels.get(k, k), old, new) for k, old, new in self.changed_fields]

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pacesetter.audit.models import AuditAction
 from pacesetter.audit.services import Change, entries_record, snapshot
@@ -170,7 +171,7 @@ def _check_cycles(plan: _Plan, parents: dict[str, Unit], errors: list[RowError])
     """Walk each row's final chain of parents (the file's parent for a row of the file, the
     stored parent otherwise) to find loops, and give every row its depth: the number of rows of
     the file above it, so that applying rows by depth puts every parent in place first."""
-    by_code = {row.code: row for row in plan.rows}
+    by_code = {row.code: row for row in plan.rows if row.code}
     stored = {**parents, **plan.existing}
 
     def final_parent(code: str) -> str:
@@ -179,7 +180,7 @@ def _check_cycles(plan: _Plan, parents: dict[str, Unit], errors: list[RowError])
         unit = stored.get(code)
         return unit.ancestor_codes[-1] if unit is not None and unit.ancestor_codes else ""
 
-    for row in plan.rows:
+    for row in by_code.values():
         depth, visited, current = 0, {row.code}, final_parent(row.code)
         while current:
             if current == row.code:
@@ -207,15 +208,15 @@ def units_import_plan(*, actor: Any, rows: list[UnitRow]) -> _Plan:
     plan = _Plan(rows=rows, kinds=kinds, groups=groups, coordinates=coordinates,
                  existing=existing)
     _check_parents_and_scope(actor, plan, parents, errors)
-    if not errors:
-        ancestor_codes = {c for u in [*existing.values(), *parents.values()]
-                          for c in u.ancestor_codes}
-        parents.update(_units_by_code(ancestor_codes - set(parents) - codes))
-        _check_cycles(plan, parents, errors)
+    ancestor_codes = {c for u in [*existing.values(), *parents.values()] for c in u.ancestor_codes}
+    parents.update(_units_by_code(ancestor_codes - set(parents) - codes))
+    _check_cycles(plan, parents, errors)
     if errors:
         errors.sort(key=lambda e: (e.row, e.column))
         raise ValidationFailed(
-            _("Nothing was imported: %(count)d problems in the file.") % {"count": len(errors)},
+            ngettext("Nothing was imported: %(count)d problem in the file.",
+                     "Nothing was imported: %(count)d problems in the file.",
+                     len(errors)) % {"count": len(errors)},
             extra={"errors": [e.as_dict() for e in errors]},
         )
     return plan

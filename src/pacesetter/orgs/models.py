@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 UNIT_CODE_PATTERN = r"^[0-9A-Za-z_-]{1,32}$"
 PATH_SEPARATOR = "/"
@@ -116,7 +117,7 @@ class Gender(models.TextChoices):
 class Person(models.Model):
     """A member or cadre belonging to a unit."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=100)
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     unit = models.ForeignKey(
@@ -130,7 +131,7 @@ class Person(models.Model):
         blank=True,
         validators=[RegexValidator(r"^\+?[0-9-]{5,20}$", _("Enter a valid phone number."))],
     )
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("person", "active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -173,7 +174,7 @@ class Role(models.TextChoices):
     REPORTER = "reporter", _("Unit reporter")
     REVIEWER = "reviewer", _("Reviewer or judge")
     INSPECTOR = "inspector", _("Inspector")
-    MEMBER = "member", _("Member")
+    MEMBER = "member", _("Party member (own records)")
 
 
 class RoleGrant(models.Model):

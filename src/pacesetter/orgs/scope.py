@@ -115,11 +115,22 @@ def people_in_scope(user: Any) -> Any:
     return Person.objects.filter(query)
 
 
+MAX_ID = 2**63 - 1
+
+
+def _as_id(value: Any) -> int:
+    """An id as the database stores it; ValueError for anything else (text, 0, 2**70...)."""
+    number = int(value)
+    if not 0 < number <= MAX_ID:
+        raise ValueError(value)
+    return number
+
+
 def get_unit_in_scope(user: Any, unit_id: Any, *, for_write: bool = False) -> Unit:
     """Load a unit the user reaches, or raise ``NotFound``; ``PermissionDenied`` if they may
     see it but ``for_write`` asks to change it."""
     try:
-        unit = Unit.objects.get(pk=int(unit_id))
+        unit = Unit.objects.get(pk=_as_id(unit_id))
     except (Unit.DoesNotExist, TypeError, ValueError):
         raise NotFound(_("Unit not found.")) from None
     return _check_unit(user, unit, for_write=for_write)
@@ -144,7 +155,7 @@ def _check_unit(user: Any, unit: Unit, *, for_write: bool) -> Unit:
 def get_person_in_scope(user: Any, person_id: Any, *, for_write: bool = False) -> Person:
     """Load a person the user may see, or raise ``NotFound``; see ``get_unit_in_scope``."""
     try:
-        person = people_in_scope(user).select_related("unit").get(pk=int(person_id))
+        person = people_in_scope(user).select_related("unit").get(pk=_as_id(person_id))
     except (Person.DoesNotExist, TypeError, ValueError):
         raise NotFound(_("Person not found.")) from None
     if for_write and not manage_scope(user).contains(person.unit.path):

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pacesetter.audit.models import AuditAction
 from pacesetter.audit.services import entry_record, snapshot
@@ -49,6 +50,19 @@ def full_clean_or_fail(obj: Any, *, exclude: Sequence[str] = ()) -> None:
         obj.full_clean(exclude=list(exclude))
     except ValidationError as error:
         raise validation_failed(error) from None
+
+
+def reject_nulls(model: type[Any], data: dict[str, Any]) -> None:
+    """Refuse ``None`` for fields that cannot be null: ``full_clean`` lets it through for
+    fields that may be blank, and the database would then refuse it with a 500."""
+    errors = [
+        {"field": name, "message": str(model._meta.get_field(name).error_messages["null"])}
+        for name, value in data.items()
+        if value is None and name in {f.name for f in model._meta.concrete_fields}
+        and not model._meta.get_field(name).null
+    ]
+    if errors:
+        raise ValidationFailed(_("Please correct the errors below."), extra={"errors": errors})
 
 
 def child_path(parent: Unit | None, code: str) -> str:
@@ -149,6 +163,7 @@ def unit_update(*, actor: Any, unit: Unit, data: dict[str, Any]) -> Unit:
                                % {"fields": ", ".join(sorted(unknown))})
     if not scope.manage_scope(actor).contains(unit.path):
         raise PermissionDenied(_("You may not change this unit."))
+    reject_nulls(Unit, data)
     unit = _locked(unit)
     before = snapshot(unit, UNIT_AUDIT_FIELDS)
     old_path = unit.path
@@ -201,7 +216,8 @@ def unit_move(*, actor: Any, unit: Unit, new_parent: Unit) -> Unit:
         unit_path=unit.path,
         before=before,
         after=snapshot(unit, UNIT_AUDIT_FIELDS),
-        note=_("Moved with its subtree of %(count)d units") % {"count": moved},
+        note=ngettext("Moved with its subtree of %(count)d unit",
+                      "Moved with its subtree of %(count)d units", moved) % {"count": moved},
     )
     return unit
 
@@ -265,6 +281,7 @@ def person_update(
     if unknown:
         raise ValidationFailed(_("These fields cannot be changed: %(fields)s")
                                % {"fields": ", ".join(sorted(unknown))})
+    reject_nulls(Person, data)
     person = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
     _require_manage_unit(actor, person.unit)
     before = snapshot(person, PERSON_AUDIT_FIELDS)

@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -42,10 +43,19 @@ def _apply_errors(form: Any, error: ApplicationError) -> None:
         form.add_error(None, error.message)
 
 
-def _paths_to_names(units: list[Unit]) -> dict[str, str]:
-    """Names of every ancestor of ``units``, by code, read in one query."""
+def _trails(user: Any, units: list[Unit]) -> None:
+    """Give each unit its ``trail``: the names of the ancestors the user may see, root first,
+    read in one query for the whole page."""
     codes = {code for unit in units for code in unit.ancestor_codes}
-    return dict(Unit.objects.filter(code__in=codes).values_list("code", "name"))
+    names = dict(scope.units_in_scope(user).filter(code__in=codes).values_list("code", "name"))
+    for unit in units:
+        unit.trail = [names[code] for code in unit.ancestor_codes if code in names]
+
+
+def _is_fragment_request(request: HttpRequest) -> bool:
+    """An htmx swap asks for a fragment; a history restore (Back after a reload) for the page."""
+    return (request.headers.get("HX-Request") == "true"
+            and request.headers.get("HX-History-Restore-Request") != "true")
 
 
 @login_required
@@ -55,15 +65,15 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"q": search, "can_manage": scope.is_manager(request.user)}
     if search:
         page, keep = _page(request, selectors.unit_list(actor=request.user, search=search))
-        names = _paths_to_names(list(page.object_list))
-        for unit in page.object_list:
-            unit.trail = [names.get(code, code) for code in unit.ancestor_codes]
+        _trails(request.user, list(page.object_list))
         context.update(page_obj=page, query_without_page=keep)
     else:
         context["roots"] = selectors.unit_roots(actor=request.user)
-    partial = request.headers.get("HX-Request") == "true"
-    return render(request, "orgs/unit_tree_body.html" if partial else "orgs/unit_tree.html",
-                  context)
+    template = ("orgs/unit_tree_body.html" if _is_fragment_request(request)
+                else "orgs/unit_tree.html")
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
+    return response
 
 
 @login_required
@@ -169,8 +179,8 @@ def unit_import(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error.message)
         else:
             messages.success(request, _(
-                "Import finished: %(created)d created, %(updated)d updated "
-                "(%(moved)d moved), %(unchanged)d unchanged."
+                "Import finished. Created: %(created)d; updated: %(updated)d "
+                "(moved: %(moved)d); unchanged: %(unchanged)d."
             ) % vars(result))
             return redirect("orgs:unit_import")
     return render(request, "orgs/unit_import.html", {"form": form, "row_errors": row_errors})

@@ -42,3 +42,12 @@ def test_person_update_records_the_transfer(tree, province_admin):
 def test_masked_phone_hides_the_middle_digits(tree):
     assert tree.person_a.masked_phone.startswith("138****")
     assert len(tree.person_a.masked_phone) == 11
+
+
+def test_an_explicit_null_for_a_text_field_is_a_validation_error(tree, county_admin):
+    """Found by the API fuzzer: ``full_clean`` lets None through for blank-able fields."""
+    with pytest.raises(ValidationFailed) as caught:
+        services.person_update(actor=county_admin, person=tree.person_a,
+                               data={"position": None})
+    assert caught.value.extra["errors"][0]["field"] == "position"
+    assert Person.objects.get(pk=tree.person_a.pk).position == "党员"

@@ -1,0 +1,115 @@
+"""Every endpoint, tried by an administrator of another county: nothing is seen, nothing changes.
+
+The outsider administers county B. Each case names a page or API call that touches county A
+(or its people); each must answer 404, and the units, people and audit log must be as before.
+"""
+
+import json
+
+import pytest
+
+from pacesetter.audit.models import AuditEntry
+from pacesetter.orgs.models import Person, Unit
+from pacesetter.orgs.tokens import token_issue
+
+
+def state():
+    return (
+        list(Unit.objects.order_by("pk").values_list("code", "name", "path", "parent_id")),
+        list(Person.objects.order_by("pk").values_list("name", "unit_id", "position")),
+        AuditEntry.objects.count(),
+    )
+
+
+API_CASES = [
+    ("get", "/api/v1/units/{A}", None),
+    ("get", "/api/v1/units/{A}/children", None),
+    ("get", "/api/v1/units?under={A}", None),
+    ("post", "/api/v1/units", {"code": "N1", "name": "n", "kind": "branch", "parent_id": "{A}"}),
+    ("patch", "/api/v1/units/{A}", {"name": "hijacked"}),
+    ("post", "/api/v1/units/{A}/move", {"parent_id": "{B}"}),
+    ("post", "/api/v1/units/{B}/move", {"parent_id": "{A}"}),
+    ("get", "/api/v1/people/{pA}", None),
+    ("get", "/api/v1/people?unit={A}", None),
+    ("post", "/api/v1/people", {"unit_id": "{A}", "name": "n", "gender": "male"}),
+    ("patch", "/api/v1/people/{pA}", {"name": "hijacked"}),
+    ("patch", "/api/v1/people/{pB}", {"unit_id": "{A}"}),
+]
+
+PAGE_CASES = [
+    ("get", "/units/{A}/", None),
+    ("get", "/units/{A}/children/", None),
+    ("get", "/units/{A}/new/", None),
+    ("post", "/units/{A}/new/", {"code": "N1", "name": "n", "kind": "branch", "sort_order": 0}),
+    ("get", "/units/{A}/edit/", None),
+    ("post", "/units/{A}/edit/", {"code": "370502", "name": "hijacked", "kind": "branch",
+                                  "sort_order": 0}),
+    ("get", "/units/{A}/move/", None),
+    ("post", "/units/{A}/move/", {"parent_code": "370503"}),
+    ("get", "/units/{A}/people/new/", None),
+    ("post", "/units/{A}/people/new/", {"name": "n", "gender": "male"}),
+    ("get", "/units/export.xlsx?under={A}", None),
+    ("get", "/people/?unit={A}", None),
+    ("get", "/people/{pA}/", None),
+    ("get", "/people/{pA}/edit/", None),
+    ("post", "/people/{pA}/edit/", {"name": "hijacked", "gender": "male"}),
+    ("get", "/audit/?unit=370502", None),
+]
+
+
+def fill(template, tree):
+    ids = {"{A}": tree.county_a.pk, "{B}": tree.county_b.pk, "{pA}": tree.person_a.pk,
+           "{pB}": tree.person_b.pk}
+    text = json.dumps(template) if not isinstance(template, str) else template
+    for key, value in ids.items():
+        text = text.replace(f'"{key}"', str(value)).replace(key, str(value))
+    return json.loads(text) if not isinstance(template, str) else text
+
+
+@pytest.mark.parametrize(("method", "url", "body"), API_CASES)
+def test_api_outside_scope_is_not_found_and_changes_nothing(client, tree, outsider,
+                                                            method, url, body):
+    # given
+    headers = {"Authorization": f"Bearer {token_issue(user=outsider)[1]}"}
+    before = state()
+    # when
+    answer = getattr(client, method)(
+        fill(url, tree), data=json.dumps(fill(body, tree)) if body else None,
+        content_type="application/json", headers=headers)
+    # then
+    assert answer.status_code == 404, answer.content
+    assert state() == before
+
+
+@pytest.mark.parametrize(("method", "url", "body"), PAGE_CASES)
+def test_page_outside_scope_is_not_found_and_changes_nothing(client, tree, outsider,
+                                                             method, url, body):
+    client.force_login(outsider)
+    before = state()
+    answer = getattr(client, method)(fill(url, tree), data=fill(body, tree) if body else None)
+    assert answer.status_code == 404
+    assert state() == before
+
+
+def test_lists_hold_nothing_of_other_subtrees(client, tree, outsider):
+    headers = {"Authorization": f"Bearer {token_issue(user=outsider)[1]}"}
+    units = client.get("/api/v1/units", headers=headers).json()["items"]
+    people = client.get("/api/v1/people", headers=headers).json()["items"]
+    assert {u["code"] for u in units} == {"370503"}
+    assert {p["name"] for p in people} == {"李四"}
+    client.force_login(outsider)
+    page = client.get("/units/?q=东营").content.decode()
+    assert "东营区" not in page
+    assert "张三" not in client.get("/people/").content.decode()
+
+
+def test_every_api_operation_is_covered_by_the_matrix(client, tree, outsider):
+    """A new endpoint must join the matrix: compare with the OpenAPI document."""
+    client.force_login(outsider)
+    spec = client.get("/api/v1/openapi.json").json()
+    operations = {(m, p) for p, item in spec["paths"].items() for m in item}
+    covered = {(m, u.split("?")[0].replace("{A}", "{unit_id}").replace("{B}", "{unit_id}")
+                .replace("{pA}", "{person_id}").replace("{pB}", "{person_id}"))
+               for m, u, _b in API_CASES}
+    uncovered = {(m, p) for m, p in operations if (m, p) not in covered} - {("get", "/api/v1/me")}
+    assert not uncovered
