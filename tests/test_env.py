@@ -68,3 +68,17 @@ def test_a_bad_variable_stops_the_start(tmp_path):
     done = _pacesetter(["check"], tmp_path, DEBUG="maybe")
     assert done.returncode != 0
     assert "DEBUG='maybe' is not a boolean" in done.stderr
+
+
+def test_env_example_lists_every_variable_the_settings_read():
+    import re
+    from pathlib import Path
+
+    import pacesetter
+
+    settings_source = (Path(pacesetter.__file__).parent / "settings.py").read_text()
+    read = set(re.findall(r'env_(?:str|bool|int|list|secret|url)\(\s*"([A-Z_]+)"', settings_source))
+    example = (Path(pacesetter.__file__).parents[2] / ".env.example").read_text()
+    listed = set(re.findall(r"^#?\s*([A-Z_]+)=", example, flags=re.MULTILINE))
+    assert read, "the pattern found no variables"
+    assert read - listed == set()
