@@ -50,7 +50,8 @@ def test_env_url_refuses_an_unknown_scheme(monkeypatch):
 
 def _pacesetter(args, tmp_path, **extra):
     environment = {k: v for k, v in os.environ.items()
-                   if k not in {"DEBUG", "HTTPS", "SECRET_KEY", "DATABASE_URL"}}
+                   if k not in {"DEBUG", "HTTPS", "SECRET_KEY", "DATABASE_URL",
+                                "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     environment.update(PACESETTER_HOME=str(tmp_path), **extra)
     return subprocess.run([sys.executable, "-m", "pacesetter.cli", *args], env=environment,
                           capture_output=True, text=True, timeout=120, check=False)

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import models
 
 from pacesetter.audit.models import AuditAction, AuditEntry
+from pacesetter.bulk import bulk_insert
 
 SYSTEM_ACTOR_NAME = "system"
 
@@ -97,5 +98,5 @@ def entries_record(*, actor: Any, changes: Iterable[Change], note: str = "") -> 
         for change in changes
         if not (change.action == AuditAction.UPDATE and change.before == change.after)
     ]
-    AuditEntry.objects.bulk_create(entries, batch_size=2000)
+    bulk_insert(AuditEntry, entries)
     return len(entries)

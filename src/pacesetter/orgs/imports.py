@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 
 from pacesetter.audit.models import AuditAction
 from pacesetter.audit.services import Change, entries_record, snapshot
+from pacesetter.bulk import bulk_insert
 from pacesetter.errors import ValidationFailed
 from pacesetter.orgs import scope
 from pacesetter.orgs.models import UNIT_CODE_PATTERN, Unit
@@ -271,14 +272,11 @@ def _create_level(plan, rows, parents, group_objects, changes) -> set[str]:
         ))
     if not new_units:
         return set()
-    Unit.objects.bulk_create(new_units, batch_size=2000)
+    bulk_insert(Unit, new_units)
     created = _units_by_code({u.code for u in new_units})
     through = Unit.peer_groups.through
-    through.objects.bulk_create(
-        [through(unit_id=created[code].pk, peergroup_id=group_objects[name].pk)
-         for code in created for name in plan.groups[code]],
-        batch_size=5000,
-    )
+    bulk_insert(through, [through(unit_id=created[code].pk, peergroup_id=group_objects[name].pk)
+                          for code in created for name in plan.groups[code]])
     for unit in created.values():
         plan.existing[unit.code] = unit
         after = snapshot(unit, UNIT_AUDIT_FIELDS[:-1])
