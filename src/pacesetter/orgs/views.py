@@ -128,7 +128,7 @@ def unit_create(request: HttpRequest, parent_id: int) -> HttpResponse:
 def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = scope.get_unit_in_scope(request.user, unit_id, for_write=True)
     initial = {"peer_group_names": ", ".join(g.name for g in unit.peer_groups.all())}
-    form = UnitForm(request.POST or None, instance=Unit.objects.get(pk=unit.pk), initial=initial)
+    form = UnitForm(request.POST or None, instance=unit, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {field: form.cleaned_data[field] for field in form.Meta.fields}
         data["peer_group_names"] = services.split_group_names(
@@ -254,8 +254,7 @@ def person_create(request: HttpRequest, unit_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     person = scope.get_person_in_scope(request.user, person_id, for_write=True)
-    form = PersonForm(request.POST or None, instance=scope.get_person_in_scope(
-        request.user, person_id))
+    form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_update(actor=request.user, person=person,
