@@ -288,8 +288,8 @@ def _create_level(plan, rows, parents, group_objects, changes) -> set[str]:
 
 def _update_level(plan, rows, parents, group_objects, current_groups, result, changes) -> None:
     changed_fields: list[Unit] = []
+    regrouped: list[Unit] = []
     now = timezone.now()
-    through = Unit.peer_groups.through
     for row in rows:
         unit = plan.existing[row.code]
         before = snapshot(unit, UNIT_AUDIT_FIELDS[:-1])
@@ -306,11 +306,7 @@ def _update_level(plan, rows, parents, group_objects, current_groups, result, ch
             unit.updated_at = now
             changed_fields.append(unit)
         if groups_changed:
-            through.objects.filter(unit_id=unit.pk).delete()
-            through.objects.bulk_create(
-                [through(unit_id=unit.pk, peergroup_id=group_objects[n].pk)
-                 for n in plan.groups[row.code]]
-            )
+            regrouped.append(unit)
         after = snapshot(unit, UNIT_AUDIT_FIELDS[:-1])
         after["peer_groups"] = plan.groups[row.code]
         changes.append(Change(obj=unit, action=AuditAction.UPDATE, unit_path=unit.path,
@@ -319,6 +315,17 @@ def _update_level(plan, rows, parents, group_objects, current_groups, result, ch
     Unit.objects.bulk_update(
         changed_fields, ["name", "kind", "longitude", "latitude", "updated_at"], batch_size=2000
     )
+    _replace_groups(plan, regrouped, group_objects)
+
+
+def _replace_groups(plan: _Plan, units: list[Unit], group_objects: dict[str, Any]) -> None:
+    """Give ``units`` the peer groups the file lists: one delete and one insert per chunk."""
+    through = Unit.peer_groups.through
+    ids = [u.pk for u in units]
+    for chunk in [ids[i:i + QUERY_CHUNK] for i in range(0, len(ids), QUERY_CHUNK)]:
+        through.objects.filter(unit_id__in=chunk).delete()
+    bulk_insert(through, [through(unit_id=u.pk, peergroup_id=group_objects[name].pk)
+                          for u in units for name in plan.groups[u.code]])
 
 
 def _apply_parent(unit: Unit, row: UnitRow, parents: dict[str, Unit], result: ImportResult

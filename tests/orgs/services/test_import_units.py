@@ -151,3 +151,15 @@ def test_import_units_command_lists_bad_rows(tree, sysadmin, tmp_path, capsys):
     path.write_bytes(workbook(("370502030", "新支部", "370502", "党支部", "")).getvalue())
     call_command("import_units", str(path))
     assert Unit.objects.filter(code="370502030").exists()
+
+
+def test_changing_many_units_groups_costs_a_fixed_number_of_queries(
+        tree, county_admin, django_assert_max_num_queries):
+    rows = [(f"370502200{i:03d}", f"支部{i}", "370502001", "党支部", "甲") for i in range(200)]
+    import_rows(county_admin, *rows)
+    regrouped = [(code, name, parent, kind, "乙、丙") for code, name, parent, kind, _g in rows]
+    with django_assert_max_num_queries(30):
+        result = import_rows(county_admin, *regrouped)
+    assert result.updated == 200
+    unit = Unit.objects.get(code="370502200007")
+    assert sorted(g.name for g in unit.peer_groups.all()) == ["丙", "乙"]
