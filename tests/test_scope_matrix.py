@@ -14,9 +14,13 @@ from pacesetter.orgs.tokens import token_issue
 
 
 def state():
+    from pacesetter.orgs.models import RoleGrant, User
+
     return (
         list(Unit.objects.order_by("pk").values_list("code", "name", "path", "parent_id")),
         list(Person.objects.order_by("pk").values_list("name", "unit_id", "position")),
+        list(User.objects.order_by("pk").values_list("username", "password", "is_active")),
+        list(RoleGrant.objects.order_by("pk").values_list("user_id", "role", "unit_id")),
         AuditEntry.objects.count(),
     )
 
@@ -54,12 +58,24 @@ PAGE_CASES = [
     ("get", "/people/{pA}/edit/", None),
     ("post", "/people/{pA}/edit/", {"name": "hijacked", "gender": "male"}),
     ("get", "/audit/?unit=370502", None),
+    ("get", "/accounts/{uA}/", None),
+    ("post", "/accounts/{uA}/grant/", {"role": "reporter", "unit_code": "370503"}),
+    ("post", "/accounts/{uA}/grants/{gA}/revoke/", {}),
+    ("post", "/accounts/{uA}/password/", {"password": "Hijacked-Password-1"}),
+    ("post", "/accounts/{uA}/active/", {"is_active": "false"}),
+    ("get", "/accounts/new/?person={pA}", None),
+    ("post", "/accounts/new/?person={pA}", {"username": "n", "password": "Hijacked-Password-1",
+                                            "role": "reporter", "unit_code": "370503"}),
 ]
 
 
 def fill(template, tree):
+    from pacesetter.orgs.models import User
+
+    account = User.objects.filter(username="reporter").first()
     ids = {"{A}": tree.county_a.pk, "{B}": tree.county_b.pk, "{pA}": tree.person_a.pk,
-           "{pB}": tree.person_b.pk}
+           "{pB}": tree.person_b.pk, "{uA}": account.pk if account else 0,
+           "{gA}": account.role_grants.get().pk if account else 0}
     text = json.dumps(template) if not isinstance(template, str) else template
     for key, value in ids.items():
         text = text.replace(f'"{key}"', str(value)).replace(key, str(value))
@@ -82,7 +98,7 @@ def test_api_outside_scope_is_not_found_and_changes_nothing(client, tree, outsid
 
 
 @pytest.mark.parametrize(("method", "url", "body"), PAGE_CASES)
-def test_page_outside_scope_is_not_found_and_changes_nothing(client, tree, outsider,
+def test_page_outside_scope_is_not_found_and_changes_nothing(client, tree, outsider, reporter,
                                                              method, url, body):
     client.force_login(outsider)
     before = state()

@@ -221,3 +221,17 @@ def test_navigation_lists_only_built_areas(client, tree, reporter, county_admin)
     assert len(labels) == 4
     client.force_login(county_admin)
     assert len(client.get("/").context["nav_items"]) == 5
+
+
+def test_password_change_applies_the_password_rules(client, tree, county_admin):
+    client.force_login(county_admin)
+    weak = client.post("/password/", {"old_password": "Correct-Horse-42",
+                                      "new_password1": "12345678", "new_password2": "12345678"})
+    assert weak.status_code == 200
+    assert weak.context["form"].errors["new_password2"]
+    strong = client.post("/password/", {"old_password": "Correct-Horse-42",
+                                        "new_password1": "Dongying-Branch-77",
+                                        "new_password2": "Dongying-Branch-77"})
+    assert strong.status_code == 302
+    county_admin.refresh_from_db()
+    assert county_admin.check_password("Dongying-Branch-77")

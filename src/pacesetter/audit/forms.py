@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +14,7 @@ class EntryFilterForm(forms.Form):
     date_to = forms.DateField(label=_("To"), required=False,
                               widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, object_types: list[str], **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, object_types: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["object_type"].choices = [("", _("All")),
                                               *[(t, _type_label(t)) for t in object_types]]

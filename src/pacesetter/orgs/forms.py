@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.orgs.models import Person, Unit
+from pacesetter.orgs.models import Person, Role, Unit
 
 
 class UnitForm(forms.ModelForm):
@@ -41,10 +43,42 @@ class UnitImportForm(forms.Form):
                     "Download the template to start."),
     )
 
-    def clean_file(self):  # type: ignore[no-untyped-def]
+    def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(_("Choose an .xlsx file."))
         if upload.size > 20 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 20 MB."))
         return upload
+
+
+def role_choices(*, include_system_admin: bool) -> list[tuple[str, str]]:
+    return [(value, label) for value, label in Role.choices
+            if include_system_admin or value != Role.SYSTEM_ADMIN]
+
+
+class AccountCreateForm(forms.Form):
+    username = forms.CharField(label=_("Login name"), max_length=150)
+    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    password = forms.CharField(label=_("Initial password"), widget=forms.PasswordInput,
+                               help_text=_("At least 10 characters, not only digits."))
+    role = forms.ChoiceField(label=_("Role"))
+    unit_code = forms.CharField(label=_("Scope unit code"), max_length=32,
+                                help_text=_("The role reaches this unit and its subtree."))
+
+    def __init__(self, *args: Any, include_system_admin: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices(include_system_admin=include_system_admin)
+
+
+class GrantForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"))
+    unit_code = forms.CharField(label=_("Scope unit code"), max_length=32)
+
+    def __init__(self, *args: Any, include_system_admin: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices(include_system_admin=include_system_admin)
+
+
+class PasswordSetForm(forms.Form):
+    password = forms.CharField(label=_("New password"), widget=forms.PasswordInput)

@@ -12,11 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from pacesetter.errors import NotFound, PermissionDenied
-from pacesetter.orgs.models import Person, Role, Unit
+from pacesetter.orgs.models import Person, Role, RoleGrant, Unit, User
 
 MANAGING_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.ORG_ADMIN})
 SUBTREE_ROLES = frozenset({Role.ORG_ADMIN, Role.REPORTER, Role.REVIEWER, Role.INSPECTOR})
@@ -161,3 +162,30 @@ def get_person_in_scope(user: Any, person_id: Any, *, for_write: bool = False) -
     if for_write and not manage_scope(user).contains(person.unit.path):
         raise PermissionDenied(_("You may not change this person."))
     return person
+
+
+def users_in_scope(user: Any) -> Any:
+    """Accounts holding at least one role inside the user's managed subtrees."""
+    manage = manage_scope(user)
+    if manage.is_empty:
+        return User.objects.none()
+    if manage.everything:
+        return User.objects.all()
+    granted = RoleGrant.objects.filter(manage.q("unit__path")).values("user_id")
+    return User.objects.filter(pk__in=granted)
+
+
+def get_user_in_scope(user: Any, user_id: Any, *, for_write: bool = False) -> Any:
+    """Load an account the user manages, or raise ``NotFound``. ``for_write`` also needs every
+    role of the account inside the user's scope: a county cannot disable a province cadre who
+    happens to hold a role in the county."""
+    try:
+        account = users_in_scope(user).get(pk=_as_id(user_id))
+    except (ObjectDoesNotExist, TypeError, ValueError):
+        raise NotFound(_("Account not found.")) from None
+    if for_write:
+        manage = manage_scope(user)
+        paths = account.role_grants.values_list("unit__path", flat=True)
+        if not all(manage.contains(path) for path in paths):
+            raise PermissionDenied(_("This account also holds roles outside your scope."))
+    return account

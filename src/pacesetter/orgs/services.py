@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
@@ -19,7 +20,15 @@ from pacesetter.audit.models import AuditAction
 from pacesetter.audit.services import entry_record, snapshot
 from pacesetter.errors import Conflict, PermissionDenied, ValidationFailed
 from pacesetter.orgs import scope
-from pacesetter.orgs.models import PATH_SEPARATOR, PeerGroup, Person, Role, RoleGrant, Unit
+from pacesetter.orgs.models import (
+    PATH_SEPARATOR,
+    PeerGroup,
+    Person,
+    Role,
+    RoleGrant,
+    Unit,
+    User,
+)
 
 UNIT_AUDIT_FIELDS = (
     "code", "name", "kind", "parent", "level", "path", "sort_order", "is_active",
@@ -307,12 +316,9 @@ def person_update(
 @transaction.atomic
 def role_grant_create(*, actor: Any, user: Any, role: str, unit: Unit) -> Any:
     """Give ``user`` a role over ``unit``'s subtree; system administrators are made by system
-    administrators only, and nobody grants beyond their own managed scope."""
-    manage = scope.manage_scope(actor) if actor is not None else scope.Scope(True, ())
-    if role == Role.SYSTEM_ADMIN and not manage.everything:
-        raise PermissionDenied(_("Only a system administrator may grant this role."))
-    if not manage.contains(unit.path):
-        raise PermissionDenied(_("You may not grant roles for this unit."))
+    administrators only, and nobody grants beyond their own managed scope. ``actor=None`` is
+    the command line itself (the demo loader), which acts for the whole tree."""
+    _grantable(actor, role, unit)
     grant, created = RoleGrant.objects.get_or_create(user=user, role=role, unit=unit)
     if created:
         entry_record(
@@ -321,3 +327,92 @@ def role_grant_create(*, actor: Any, user: Any, role: str, unit: Unit) -> Any:
         )
         scope.forget_grants(user)
     return grant
+
+
+USER_AUDIT_FIELDS = ("username", "first_name", "person", "is_active")
+
+
+def _grantable(actor: Any, role: str, unit: Unit) -> None:
+    manage = scope.manage_scope(actor) if actor is not None else scope.Scope(True, ())
+    if role == Role.SYSTEM_ADMIN and not manage.everything:
+        raise PermissionDenied(_("Only a system administrator may grant this role."))
+    if not manage.contains(unit.path):
+        raise PermissionDenied(_("You may not grant roles for this unit."))
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: Any,
+    username: str,
+    password: str,
+    role: str,
+    unit: Unit,
+    full_name: str = "",
+    person: Person | None = None,
+) -> User:
+    """Open an account with its first role; the password must pass the password rules."""
+    _grantable(actor, role, unit)
+    if person is not None and not scope.manage_scope(actor).contains(person.unit.path):
+        raise PermissionDenied(_("You may not link an account to this person."))
+    user = User(username=username.strip(), first_name=full_name.strip()[:150], person=person)
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationFailed(_("Please correct the errors below."), extra={"errors": [
+            {"field": "password", "message": str(m)} for m in error.messages]}) from None
+    user.set_password(password)
+    full_clean_or_fail(user, exclude=["password"])
+    user.save()
+    entry_record(actor=actor, obj=user, action=AuditAction.CREATE, unit_path=unit.path,
+                 after=snapshot(user, USER_AUDIT_FIELDS))
+    role_grant_create(actor=actor, user=user, role=role, unit=unit)
+    return user
+
+
+@transaction.atomic
+def role_grant_revoke(*, actor: Any, grant: RoleGrant) -> None:
+    """Take a role away. Nobody revokes their own roles, so no one locks themselves out."""
+    _grantable(actor, grant.role, grant.unit)
+    if grant.user_id == getattr(actor, "pk", None):
+        raise PermissionDenied(_("You cannot revoke your own roles."))
+    entry_record(
+        actor=actor, obj=grant, action=AuditAction.DELETE, unit_path=grant.unit.path,
+        before={"user": grant.user.get_username(), "role": grant.role, "unit": grant.unit.code},
+    )
+    grant.delete()
+
+
+def _account_unit_path(user: User) -> str:
+    paths = sorted(user.role_grants.values_list("unit__path", flat=True))
+    return paths[0] if paths else PATH_SEPARATOR
+
+
+@transaction.atomic
+def user_set_active(*, actor: Any, user: User, is_active: bool) -> User:
+    """Disable or re-enable a login; a disabled user's sessions and tokens stop working."""
+    if user.pk == getattr(actor, "pk", None):
+        raise PermissionDenied(_("You cannot disable your own account."))
+    before = snapshot(user, USER_AUDIT_FIELDS)
+    user.is_active = is_active
+    user.save(update_fields=["is_active"])
+    entry_record(actor=actor, obj=user, action=AuditAction.UPDATE,
+                 unit_path=_account_unit_path(user), before=before,
+                 after=snapshot(user, USER_AUDIT_FIELDS))
+    return user
+
+
+@transaction.atomic
+def user_password_set(*, actor: Any, user: User, password: str) -> User:
+    """Set a new password chosen by an administrator; the audit notes the reset, not the value."""
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationFailed(_("Please correct the errors below."), extra={"errors": [
+            {"field": "password", "message": str(m)} for m in error.messages]}) from None
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    entry_record(actor=actor, obj=user, action=AuditAction.UPDATE,
+                 unit_path=_account_unit_path(user), before={"password": "***"},
+                 after={"password": "*** (reset)"})
+    return user

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pacesetter.orgs import views
+from pacesetter.orgs import account_views, views
 
 app_name = "orgs"
 urlpatterns = [
@@ -17,4 +17,13 @@ urlpatterns = [
     path("people/", views.person_list, name="person_list"),
     path("people/<int:person_id>/", views.person_detail, name="person_detail"),
     path("people/<int:person_id>/edit/", views.person_edit, name="person_edit"),
+    path("accounts/", account_views.account_list, name="account_list"),
+    path("accounts/new/", account_views.account_create, name="account_create"),
+    path("accounts/<int:user_id>/", account_views.account_detail, name="account_detail"),
+    path("accounts/<int:user_id>/grant/", account_views.account_grant, name="account_grant"),
+    path("accounts/<int:user_id>/grants/<int:grant_id>/revoke/", account_views.account_revoke,
+         name="account_revoke"),
+    path("accounts/<int:user_id>/password/", account_views.account_password,
+         name="account_password"),
+    path("accounts/<int:user_id>/active/", account_views.account_active, name="account_active"),
 ]

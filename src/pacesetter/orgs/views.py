@@ -230,6 +230,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "can_manage": can_manage,
         "phone": person.phone if can_manage or person.pk == request.user.person_id
         else person.masked_phone,
+        "account": getattr(person, "user", None) if can_manage else None,
     })
 
 

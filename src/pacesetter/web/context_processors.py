@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         (_("People"), reverse("orgs:person_list")),
     ]
     if scope.is_manager(user):
+        items.append((_("Accounts"), reverse("orgs:account_list")))
         items.append((_("Audit log"), reverse("audit:entry_list")))
     items.append((_("API"), reverse("api:openapi-view")))
     home = reverse("home")
