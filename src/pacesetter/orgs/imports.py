@@ -287,20 +287,25 @@ def _create_level(plan, rows, parents, group_objects, changes) -> set[str]:
 
 
 def _update_level(plan, rows, parents, group_objects, current_groups, result, changes) -> None:
+    """Apply the rows of one depth whose units exist; unchanged rows cost no write."""
     changed_fields: list[Unit] = []
     regrouped: list[Unit] = []
     now = timezone.now()
     for row in rows:
         unit = plan.existing[row.code]
-        before = snapshot(unit, UNIT_AUDIT_FIELDS[:-1])
-        before["peer_groups"] = current_groups.get(unit.pk, [])
-        moved = _apply_parent(unit, row, parents, result)
+        current_parent = unit.ancestor_codes[-1] if unit.ancestor_codes else ""
+        moving = current_parent != row.parent_code
         wanted = (row.name, plan.kinds[row.code], *plan.coordinates[row.code])
         fields_changed = (unit.name, unit.kind, unit.longitude, unit.latitude) != wanted
-        groups_changed = before["peer_groups"] != plan.groups[row.code]
-        if not (moved or fields_changed or groups_changed):
+        groups_changed = current_groups.get(unit.pk, []) != plan.groups[row.code]
+        if not (moving or fields_changed or groups_changed):
             result.unchanged += 1
             continue
+        before = snapshot(unit, UNIT_AUDIT_FIELDS[:-1])
+        before["peer_groups"] = current_groups.get(unit.pk, [])
+        if moving:
+            _move_to(unit, parents[row.parent_code])
+            result.moved += 1
         if fields_changed:
             unit.name, unit.kind, unit.longitude, unit.latitude = wanted
             unit.updated_at = now
@@ -328,17 +333,9 @@ def _replace_groups(plan: _Plan, units: list[Unit], group_objects: dict[str, Any
                           for u in units for name in plan.groups[u.code]])
 
 
-def _apply_parent(unit: Unit, row: UnitRow, parents: dict[str, Unit], result: ImportResult
-                  ) -> bool:
-    """Move ``unit`` if the file gives it another parent; its stored path is re-read first,
-    since a move of an ancestor earlier in this import may have rewritten it."""
-    current_parent_code = unit.ancestor_codes[-1] if unit.ancestor_codes else ""
-    if current_parent_code == row.parent_code:
-        return False
+def _move_to(unit: Unit, new_parent: Unit) -> None:
+    """Move ``unit`` under ``new_parent``; its stored path is re-read first, since a move of an
+    ancestor earlier in this import may have rewritten it."""
     unit.refresh_from_db(fields=["path", "level", "parent"])
-    new_parent = parents[row.parent_code]
     subtree_move(unit, new_parent)
     unit.refresh_from_db(fields=["path", "level", "parent"])
-    result.moved += 1
-    return True
-
