@@ -54,3 +54,11 @@ def test_outsider_gets_not_found_not_forbidden(tree, outsider):
 def test_inactive_user_reaches_nothing(tree, county_admin):
     county_admin.is_active = False
     assert scope.read_scope(county_admin).is_empty
+
+
+def test_a_django_superuser_is_a_system_administrator(tree):
+    from tests.factories import UserFactory
+
+    root = UserFactory(is_superuser=True)
+    assert scope.read_scope(root).everything
+    assert scope.is_manager(root)

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from pacesetter.errors import NotFound, PermissionDenied
-from pacesetter.orgs.models import Person, Role, RoleGrant, Unit, User
+from pacesetter.orgs.models import PATH_SEPARATOR, Person, Role, RoleGrant, Unit, User
 
 MANAGING_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.ORG_ADMIN})
 SUBTREE_ROLES = frozenset({Role.ORG_ADMIN, Role.REPORTER, Role.REVIEWER, Role.INSPECTOR})
@@ -59,13 +59,16 @@ def _outermost(paths: set[str]) -> tuple[str, ...]:
 
 
 def _grants(user: Any) -> list[tuple[str, str]]:
-    """(role, unit path) of the user's grants, loaded once per user object."""
+    """(role, unit path) of the user's grants, loaded once per user object; a Django
+    superuser (``pacesetter createsuperuser``) is a system administrator."""
     cached = getattr(user, "_pacesetter_grants", None)
     if cached is None:
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             cached = []
         else:
             cached = list(user.role_grants.values_list("role", "unit__path"))
+            if user.is_superuser:
+                cached.append((Role.SYSTEM_ADMIN, PATH_SEPARATOR))
         user._pacesetter_grants = cached
     return cached
 
