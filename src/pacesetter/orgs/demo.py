@@ -176,6 +176,7 @@ def _ensure_user(login: DemoLogin, person: Person | None) -> User:
         user = User(username=login.username, first_name=login.note.split(" · ")[0])
         user.set_password(DEMO_PASSWORD)
         user.person = person
+        user.is_staff = login.role == Role.SYSTEM_ADMIN
         user.save()
     return user
 
