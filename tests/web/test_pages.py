@@ -237,3 +237,17 @@ def test_password_change_applies_the_password_rules(client, tree, county_admin):
     assert strong.status_code == 302
     county_admin.refresh_from_db()
     assert county_admin.check_password("Dongying-Branch-77")
+
+
+def test_the_admin_is_read_only_for_system_admins(client, tree, sysadmin, county_admin):
+    sysadmin.is_staff = True
+    sysadmin.save()
+    client.force_login(sysadmin)
+    assert client.get(f"/admin/orgs/unit/{tree.county_a.pk}/change/").status_code == 200
+    answer = client.post(f"/admin/orgs/unit/{tree.county_a.pk}/change/", {"name": "x"})
+    assert answer.status_code == 403
+    assert Unit.objects.get(pk=tree.county_a.pk).name == "东营区"
+    county_admin.is_staff = True
+    county_admin.save()
+    client.force_login(county_admin)
+    assert client.get("/admin/orgs/unit/").status_code == 403

@@ -9,10 +9,19 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
+from pacesetter.orgs import scope
 from pacesetter.orgs.models import ApiToken, PeerGroup, Person, RoleGrant, Unit, User
 
 
 class ReadOnly:
+    """System administrators may look; nobody changes anything here."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_staff and scope.manage_scope(request.user).everything
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
