@@ -32,6 +32,13 @@ def test_open_an_account_outside_scope_names_the_unit_field(client, tree, county
     assert not User.objects.filter(username="x").exists()
 
 
+def test_a_weak_password_is_reported_with_the_other_errors(client, tree, county_admin):
+    client.force_login(county_admin)
+    answer = client.post(reverse("orgs:account_create"), {
+        "username": "x", "password": "12345678", "role": "reporter", "unit_code": "370503"})
+    assert answer.context["form"].errors.keys() >= {"password", "unit_code"}
+
+
 def test_grant_revoke_disable_from_the_account_page(client, tree, county_admin, reporter):
     client.force_login(county_admin)
     client.post(reverse("orgs:account_grant", args=[reporter.pk]),

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
-from pacesetter.orgs.models import Person, Role, Unit
+from pacesetter.orgs.models import Person, Role, Unit, User
 
 
 class UnitForm(forms.ModelForm):
@@ -69,6 +70,17 @@ class AccountCreateForm(forms.Form):
     def __init__(self, *args: Any, include_system_admin: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = role_choices(include_system_admin=include_system_admin)
+
+    def clean(self) -> dict[str, Any]:
+        """Check the password here too, so its problems show with the others at once."""
+        data = super().clean()
+        if data.get("password"):
+            candidate = User(username=data.get("username", ""), first_name=data.get("full_name", ""))
+            try:
+                validate_password(data["password"], candidate)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return data
 
 
 class GrantForm(forms.Form):
