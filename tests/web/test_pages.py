@@ -230,7 +230,8 @@ def test_password_change_applies_the_password_rules(client, tree, county_admin):
     weak = client.post("/password/", {"old_password": "Correct-Horse-42",
                                       "new_password1": "12345678", "new_password2": "12345678"})
     assert weak.status_code == 200
-    assert weak.context["form"].errors["new_password2"]
+    problems = " ".join(weak.context["form"].errors["new_password2"])
+    assert "至少需要 10 个字符" in problems
     strong = client.post("/password/", {"old_password": "Correct-Horse-42",
                                         "new_password1": "Dongying-Branch-77",
                                         "new_password2": "Dongying-Branch-77"})

@@ -61,16 +61,13 @@ def account_create(request: HttpRequest) -> HttpResponse:
                "role": "member"} if person else {}
     form = AccountCreateForm(request.POST or None, initial=initial,
                              include_system_admin=_is_sysadmin(request))
-    if request.method == "POST" and form.is_valid():
+    unit = _scope_unit(request, form) if request.method == "POST" else None
+    if request.method == "POST" and form.is_valid() and unit is not None:
         data = form.cleaned_data
         try:
-            unit = scope.get_unit_by_code_in_scope(request.user, data["unit_code"].strip(),
-                                                   for_write=True)
             account = services.user_create(
                 actor=request.user, username=data["username"], password=data["password"],
                 role=data["role"], unit=unit, full_name=data["full_name"], person=person)
-        except NotFound as error:
-            form.add_error("unit_code", error.message)
         except ApplicationError as error:
             _form_error(form, error, "unit_code")
         else:
@@ -78,6 +75,19 @@ def account_create(request: HttpRequest) -> HttpResponse:
                              % {"name": account.username})
             return redirect("orgs:account_detail", account.pk)
     return render(request, "orgs/account_form.html", {"form": form, "person": person})
+
+
+def _scope_unit(request: HttpRequest, form: Any) -> Any:
+    """The unit named in the form's ``unit_code``, if the user manages it; else a form error."""
+    form.is_valid()
+    code = form.cleaned_data.get("unit_code", "").strip()
+    if not code:
+        return None
+    try:
+        return scope.get_unit_by_code_in_scope(request.user, code, for_write=True)
+    except ApplicationError as error:
+        form.add_error("unit_code", error.message)
+        return None
 
 
 @login_required
@@ -108,14 +118,11 @@ def account_grant(request: HttpRequest, user_id: int) -> HttpResponse:
     _require_manager(request)
     account = scope.get_user_in_scope(request.user, user_id)
     form = GrantForm(request.POST, include_system_admin=_is_sysadmin(request))
-    if form.is_valid():
+    unit = _scope_unit(request, form)
+    if form.is_valid() and unit is not None:
         try:
-            unit = scope.get_unit_by_code_in_scope(
-                request.user, form.cleaned_data["unit_code"].strip(), for_write=True)
             services.role_grant_create(actor=request.user, user=account,
                                        role=form.cleaned_data["role"], unit=unit)
-        except NotFound as error:
-            form.add_error("unit_code", error.message)
         except ApplicationError as error:
             _form_error(form, error, "unit_code")
         else:

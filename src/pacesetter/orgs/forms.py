@@ -75,7 +75,8 @@ class AccountCreateForm(forms.Form):
         """Check the password here too, so its problems show with the others at once."""
         data = super().clean()
         if data.get("password"):
-            candidate = User(username=data.get("username", ""), first_name=data.get("full_name", ""))
+            candidate = User(username=data.get("username", ""),
+                             first_name=data.get("full_name", ""))
             try:
                 validate_password(data["password"], candidate)
             except forms.ValidationError as error:
