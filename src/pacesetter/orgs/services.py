@@ -332,6 +332,15 @@ def role_grant_create(*, actor: Any, user: Any, role: str, unit: Unit) -> Any:
 USER_AUDIT_FIELDS = ("username", "first_name", "person", "is_active")
 
 
+def _check_password(password: str, user: User) -> None:
+    """Apply the password rules; their messages come back on the ``password`` field."""
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationFailed(_("Please correct the errors below."), extra={"errors": [
+            {"field": "password", "message": str(m)} for m in error.messages]}) from None
+
+
 def _grantable(actor: Any, role: str, unit: Unit) -> None:
     manage = scope.manage_scope(actor) if actor is not None else scope.Scope(True, ())
     if role == Role.SYSTEM_ADMIN and not manage.everything:
@@ -356,11 +365,7 @@ def user_create(
     if person is not None and not scope.manage_scope(actor).contains(person.unit.path):
         raise PermissionDenied(_("You may not link an account to this person."))
     user = User(username=username.strip(), first_name=full_name.strip()[:150], person=person)
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        raise ValidationFailed(_("Please correct the errors below."), extra={"errors": [
-            {"field": "password", "message": str(m)} for m in error.messages]}) from None
+    _check_password(password, user)
     user.set_password(password)
     full_clean_or_fail(user, exclude=["password"])
     user.save()
@@ -405,11 +410,7 @@ def user_set_active(*, actor: Any, user: User, is_active: bool) -> User:
 @transaction.atomic
 def user_password_set(*, actor: Any, user: User, password: str) -> User:
     """Set a new password chosen by an administrator; the audit notes the reset, not the value."""
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        raise ValidationFailed(_("Please correct the errors below."), extra={"errors": [
-            {"field": "password", "message": str(m)} for m in error.messages]}) from None
+    _check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
     entry_record(actor=actor, obj=user, action=AuditAction.UPDATE,
