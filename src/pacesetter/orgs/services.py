@@ -388,6 +388,15 @@ def role_grant_revoke(*, actor: Any, grant: RoleGrant) -> None:
     grant.delete()
 
 
+def _require_manages_account(actor: Any, user: User) -> None:
+    """Every role of the account must lie in the actor's managed subtrees."""
+    manage = scope.manage_scope(actor)
+    if not all(manage.contains(p) for p in user.role_grants.values_list("unit__path", flat=True)):
+        raise PermissionDenied(_("This account also holds roles outside your scope."))
+    if manage.is_empty:
+        raise PermissionDenied(_("Only administrators manage accounts."))
+
+
 def _account_unit_path(user: User) -> str:
     paths = sorted(user.role_grants.values_list("unit__path", flat=True))
     return paths[0] if paths else PATH_SEPARATOR
@@ -398,6 +407,7 @@ def user_set_active(*, actor: Any, user: User, is_active: bool) -> User:
     """Disable or re-enable a login; a disabled user's sessions and tokens stop working."""
     if user.pk == getattr(actor, "pk", None):
         raise PermissionDenied(_("You cannot disable your own account."))
+    _require_manages_account(actor, user)
     before = snapshot(user, USER_AUDIT_FIELDS)
     user.is_active = is_active
     user.save(update_fields=["is_active"])
@@ -410,6 +420,7 @@ def user_set_active(*, actor: Any, user: User, is_active: bool) -> User:
 @transaction.atomic
 def user_password_set(*, actor: Any, user: User, password: str) -> User:
     """Set a new password chosen by an administrator; the audit notes the reset, not the value."""
+    _require_manages_account(actor, user)
     _check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])

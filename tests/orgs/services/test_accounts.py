@@ -69,3 +69,12 @@ def test_password_reset_is_audited_without_the_password(tree, county_admin, repo
     services.user_password_set(actor=county_admin, user=reporter, password="New-Password-2026")
     entry = AuditEntry.objects.get(object_type="orgs.user")
     assert "New-Password-2026" not in str(entry.after) + str(entry.before)
+
+
+def test_account_changes_are_refused_outside_the_managed_subtree(tree, outsider, reporter):
+    with pytest.raises(PermissionDenied):
+        services.user_password_set(actor=outsider, user=reporter, password="Other-Password-77")
+    with pytest.raises(PermissionDenied):
+        services.user_set_active(actor=outsider, user=reporter, is_active=False)
+    reporter.refresh_from_db()
+    assert reporter.is_active and reporter.check_password("Correct-Horse-42")
