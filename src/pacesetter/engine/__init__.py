@@ -1,0 +1,28 @@
+"""The computation core: plain functions over numpy arrays, no Django.
+
+Every scoring formula carries its formula and a published source in its docstring. Methods that
+share a name differ in published practice, so each variant is an explicit parameter.
+"""
+
+from pacesetter.engine._aggregate import fuzzy_evaluate, topsis, weighted_sum
+from pacesetter.engine._normalize import normalize
+from pacesetter.engine._rank import rank, rank_within, trimmed_mean
+from pacesetter.engine._rollup import rollup
+from pacesetter.engine._types import EngineError
+from pacesetter.engine._weights import AhpResult, ahp_weights, critic_weights, entropy_weights
+
+__all__ = [
+    "AhpResult",
+    "EngineError",
+    "ahp_weights",
+    "critic_weights",
+    "entropy_weights",
+    "fuzzy_evaluate",
+    "normalize",
+    "rank",
+    "rank_within",
+    "rollup",
+    "topsis",
+    "trimmed_mean",
+    "weighted_sum",
+]

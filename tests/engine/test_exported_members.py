@@ -1,0 +1,17 @@
+"""The engine's public names are a contract (issue 3): adding or removing one is deliberate."""
+
+import pacesetter.engine as engine
+
+
+def test_the_public_names_are_pinned():
+    assert engine.__all__ == [
+        "AhpResult", "EngineError", "ahp_weights", "critic_weights", "entropy_weights",
+        "fuzzy_evaluate", "normalize", "rank", "rank_within", "rollup", "topsis",
+        "trimmed_mean", "weighted_sum",
+    ]
+
+
+def test_every_public_name_is_defined_in_a_private_module():
+    for name in engine.__all__:
+        member = getattr(engine, name)
+        assert member.__module__.startswith("pacesetter.engine._"), name
