@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "ninja",
     "pacesetter.orgs",
     "pacesetter.audit",
+    "pacesetter.assessment",
     "pacesetter.web",
 ]
 

@@ -1,0 +1,345 @@
+"""Assessment (考核): periods, the indicator catalog, plans, collected values, published results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from pacesetter.orgs.models import PeerGroup, Unit
+
+
+class PeriodKind(models.TextChoices):
+    DAY = "day", _("Day")
+    WEEK = "week", _("Week")
+    MONTH = "month", _("Month")
+    QUARTER = "quarter", _("Quarter")
+    HALF_YEAR = "half_year", _("Half-year")
+    YEAR = "year", _("Year")
+
+
+class Period(models.Model):
+    """A reporting period of the cadence (每日报、每月晒、半年展、年终评)."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=PeriodKind.choices)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    label = models.CharField(_("label"), max_length=50)
+
+    class Meta:
+        ordering = ["-start", "kind"]
+        verbose_name = _("period")
+        verbose_name_plural = _("periods")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "start"], name="period_unique"),
+            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")),
+                                   name="period_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Direction(models.IntegerChoices):
+    HIGHER = 1, _("Higher is better")
+    LOWER = -1, _("Lower is better")
+
+
+class DataType(models.TextChoices):
+    NUMBER = "number", _("Number")
+    PERCENT = "percent", _("Percent")
+    BOOLEAN = "boolean", _("Yes / no")
+    COUNT = "count", _("Count")
+
+
+class RuleKind(models.TextChoices):
+    NORMALIZE = "normalize", _("Normalization")
+    BANDS = "bands", _("Bands")
+    TARGET = "target", _("Ratio to target")
+    RANK = "rank", _("Points by rank")
+    DEDUCTION = "deduction", _("Deduction per occurrence")
+    BONUS = "bonus", _("Bonus per occurrence")
+    VETO = "veto", _("Veto")
+
+
+WEIGHTED_RULES = frozenset({RuleKind.NORMALIZE, RuleKind.BANDS, RuleKind.TARGET, RuleKind.RANK})
+
+
+class Indicator(models.Model):
+    """A node of an indicator catalog: a category (no rule) or a measured indicator.
+
+    The catalog belongs to the unit whose department keeps it; plans copy an indicator's
+    default rule and may change it.
+    """
+
+    owner = models.ForeignKey(Unit, verbose_name=_("owner"), on_delete=models.PROTECT,
+                              related_name="indicators")
+    parent = models.ForeignKey("self", verbose_name=_("category"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+    code = models.CharField(_("code"), max_length=32, validators=[
+        RegexValidator(r"^[0-9A-Za-z_.-]{1,32}$", _("Use 1 to 32 letters, digits, ., - or _."))])
+    name = models.CharField(_("name"), max_length=200)
+    is_category = models.BooleanField(_("category"), default=False)
+    unit_of_measure = models.CharField(_("unit of measure"), max_length=20, blank=True)
+    direction = models.SmallIntegerField(_("direction"), choices=Direction.choices,
+                                         default=Direction.HIGHER)
+    data_type = models.CharField(_("data type"), max_length=16, choices=DataType.choices,
+                                 default=DataType.NUMBER)
+    min_value = models.DecimalField(_("minimum"), max_digits=18, decimal_places=4, null=True,
+                                    blank=True)
+    max_value = models.DecimalField(_("maximum"), max_digits=18, decimal_places=4, null=True,
+                                    blank=True)
+    rule_kind = models.CharField(_("scoring rule"), max_length=16, choices=RuleKind.choices,
+                                 blank=True)
+    rule = models.JSONField(_("rule parameters"), default=dict, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    sort_order = models.IntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["owner", "sort_order", "code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "code"], name="indicator_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    COLLECTING = "collecting", _("Collecting data")
+    SCORING = "scoring", _("Scoring")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
+
+
+class WeightMethod(models.TextChoices):
+    MANUAL = "manual", _("Entered by hand")
+    AHP = "ahp", _("AHP")
+    CRITIC = "critic", _("CRITIC")
+    ENTROPY = "entropy", _("Entropy method")
+
+
+class AssessmentPlan(models.Model):
+    """One assessment (考核方案) of a set of units over a period.
+
+    ``series`` links the plans of successive periods (e.g. "县级党建月度考核"), so a result is
+    compared with the previous period's published one.
+    """
+
+    owner = models.ForeignKey(Unit, verbose_name=_("owner"), on_delete=models.PROTECT,
+                              related_name="assessment_plans")
+    name = models.CharField(_("name"), max_length=200)
+    series = models.CharField(_("series"), max_length=100, blank=True)
+    period = models.ForeignKey(Period, verbose_name=_("period"), on_delete=models.PROTECT,
+                               related_name="plans")
+    status = models.CharField(_("status"), max_length=16, choices=PlanStatus.choices,
+                              default=PlanStatus.DRAFT)
+    assessed_levels = models.JSONField(_("assessed levels"), default=list, blank=True)
+    assessed_groups = models.ManyToManyField(PeerGroup, verbose_name=_("assessed peer groups"),
+                                             blank=True, related_name="+")
+    ranking_groups = models.ManyToManyField(PeerGroup, verbose_name=_("ranking peer groups"),
+                                            blank=True, related_name="+")
+    weight_method = models.CharField(_("weight method"), max_length=16,
+                                     choices=WeightMethod.choices, default=WeightMethod.MANUAL)
+    weight_details = models.JSONField(_("weight derivation"), default=dict, blank=True)
+    red_top_n = models.PositiveIntegerField(_("red list: top N"), null=True, blank=True)
+    red_top_percent = models.DecimalField(
+        _("red list: top %"), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)])
+    black_bottom_n = models.PositiveIntegerField(_("black list: bottom N"), null=True,
+                                                 blank=True)
+    black_bottom_percent = models.DecimalField(
+        _("black list: bottom %"), max_digits=5, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)])
+    gray_below_score = models.DecimalField(_("gray list: below score"), max_digits=8,
+                                           decimal_places=2, null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-period__start", "name"]
+        verbose_name = _("assessment plan")
+        verbose_name_plural = _("assessment plans")
+
+    def __str__(self) -> str:
+        return f"{self.name}({self.period})"
+
+
+class PlanIndicator(models.Model):
+    """An indicator as a plan uses it: its weight (percent of the total) and its rule."""
+
+    plan = models.ForeignKey(AssessmentPlan, verbose_name=_("plan"), on_delete=models.CASCADE,
+                             related_name="plan_indicators")
+    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"),
+                                  on_delete=models.PROTECT, related_name="+")
+    weight = models.DecimalField(_("weight (%)"), max_digits=7, decimal_places=4, default=0,
+                                 validators=[MinValueValidator(0), MaxValueValidator(100)])
+    rule_kind = models.CharField(_("scoring rule"), max_length=16, choices=RuleKind.choices)
+    rule = models.JSONField(_("rule parameters"), default=dict, blank=True)
+    sort_order = models.IntegerField(_("sort order"), default=0)
+
+    class Meta:
+        ordering = ["plan", "sort_order", "pk"]
+        verbose_name = _("plan indicator")
+        verbose_name_plural = _("plan indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "indicator"], name="plan_indicator_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} · {self.weight}%"
+
+
+class PlanUnit(models.Model):
+    """A unit assessed by a plan, with the peer group it is ranked in."""
+
+    plan = models.ForeignKey(AssessmentPlan, on_delete=models.CASCADE, related_name="plan_units")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    ranking_group = models.CharField(_("ranking group"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("assessed unit")
+        verbose_name_plural = _("assessed units")
+        constraints = [models.UniqueConstraint(fields=["plan", "unit"], name="plan_unit_unique")]
+
+    def __str__(self) -> str:
+        return str(self.unit)
+
+
+class SubmissionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
+
+
+class Submission(models.Model):
+    """A unit's data for a plan, as a whole: drafted, submitted, approved or returned."""
+
+    plan = models.ForeignKey(AssessmentPlan, on_delete=models.CASCADE, related_name="submissions")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=16, choices=SubmissionStatus.choices,
+                              default=SubmissionStatus.DRAFT)
+    return_reason = models.CharField(_("reason for return"), max_length=500, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        constraints = [models.UniqueConstraint(fields=["plan", "unit"], name="submission_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.get_status_display()}"
+
+
+class IndicatorValue(models.Model):
+    """One figure a unit reported for one indicator of a plan."""
+
+    plan = models.ForeignKey(AssessmentPlan, on_delete=models.CASCADE, related_name="values")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    plan_indicator = models.ForeignKey(PlanIndicator, on_delete=models.CASCADE,
+                                       related_name="values")
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=4, null=True,
+                                blank=True)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "unit", "plan_indicator"],
+                                    name="indicator_value_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.plan_indicator.indicator.code} = {self.value}"
+
+
+class PublishedIsImmutable(Exception):
+    """Raised on any attempt to change a published result."""
+
+
+class ResultVersion(models.Model):
+    """A computed result of a plan. A draft is replaced by the next scoring; a published
+    version never changes, and a correction publishes the next version beside it."""
+
+    plan = models.ForeignKey(AssessmentPlan, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    is_published = models.BooleanField(_("published"), default=False)
+    computed_at = models.DateTimeField(_("computed at"), auto_now_add=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+")
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    weights = models.JSONField(_("weights used"), default=dict)
+
+    class Meta:
+        ordering = ["plan", "-number"]
+        verbose_name = _("result version")
+        verbose_name_plural = _("result versions")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="result_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} v{self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and ResultVersion.objects.filter(
+                pk=self.pk, is_published=True).exists():
+            raise PublishedIsImmutable("a published result cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        if self.is_published:
+            raise PublishedIsImmutable("a published result cannot be deleted")
+        return super().delete(*args, **kwargs)
+
+
+class ListMark(models.TextChoices):
+    RED = "red", _("Red list")
+    GRAY = "gray", _("Gray list")
+    BLACK = "black", _("Black list")
+    NONE = "", _("None")
+
+
+class UnitResult(models.Model):
+    """A unit's result in a version; ``breakdown`` explains it indicator by indicator:
+    {code: {"raw", "points", "weight", "weighted"}} plus the rule that produced each."""
+
+    version = models.ForeignKey(ResultVersion, on_delete=models.CASCADE, related_name="results")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    total = models.DecimalField(_("total"), max_digits=10, decimal_places=4)
+    weighted_score = models.DecimalField(_("weighted score"), max_digits=10, decimal_places=4)
+    bonus = models.DecimalField(_("bonus"), max_digits=10, decimal_places=4, default=0)
+    deduction = models.DecimalField(_("deduction"), max_digits=10, decimal_places=4, default=0)
+    vetoed = models.BooleanField(_("vetoed"), default=False)
+    rank = models.PositiveIntegerField(_("rank"))
+    ranking_group = models.CharField(_("ranking group"), max_length=100, blank=True)
+    group_rank = models.PositiveIntegerField(_("rank in group"))
+    list_mark = models.CharField(_("list"), max_length=8, choices=ListMark.choices, blank=True)
+    total_change = models.DecimalField(_("change of total"), max_digits=10, decimal_places=4,
+                                       null=True, blank=True)
+    rank_change = models.IntegerField(_("change of rank"), null=True, blank=True)
+    breakdown = models.JSONField(_("breakdown"), default=dict)
+
+    class Meta:
+        ordering = ["version", "rank", "unit__code"]
+        verbose_name = _("unit result")
+        verbose_name_plural = _("unit results")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "unit"], name="unit_result_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.total}"
