@@ -122,7 +122,7 @@ def people_in_scope(user: Any) -> Any:
 MAX_ID = 2**63 - 1
 
 
-def _as_id(value: Any) -> int:
+def as_id(value: Any) -> int:
     """An id as the database stores it; ValueError for anything else (text, 0, 2**70...)."""
     number = int(value)
     if not 0 < number <= MAX_ID:
@@ -134,7 +134,7 @@ def get_unit_in_scope(user: Any, unit_id: Any, *, for_write: bool = False) -> Un
     """Load a unit the user reaches, or raise ``NotFound``; ``PermissionDenied`` if they may
     see it but ``for_write`` asks to change it."""
     try:
-        unit = Unit.objects.get(pk=_as_id(unit_id))
+        unit = Unit.objects.get(pk=as_id(unit_id))
     except (Unit.DoesNotExist, TypeError, ValueError):
         raise NotFound(_("Unit not found.")) from None
     return _check_unit(user, unit, for_write=for_write)
@@ -159,7 +159,7 @@ def _check_unit(user: Any, unit: Unit, *, for_write: bool) -> Unit:
 def get_person_in_scope(user: Any, person_id: Any, *, for_write: bool = False) -> Person:
     """Load a person the user may see, or raise ``NotFound``; see ``get_unit_in_scope``."""
     try:
-        person = people_in_scope(user).select_related("unit").get(pk=_as_id(person_id))
+        person = people_in_scope(user).select_related("unit").get(pk=as_id(person_id))
     except (Person.DoesNotExist, TypeError, ValueError):
         raise NotFound(_("Person not found.")) from None
     if for_write and not manage_scope(user).contains(person.unit.path):
@@ -183,7 +183,7 @@ def get_user_in_scope(user: Any, user_id: Any, *, for_write: bool = False) -> An
     role of the account inside the user's scope: a county cannot disable a province cadre who
     happens to hold a role in the county."""
     try:
-        account = users_in_scope(user).get(pk=_as_id(user_id))
+        account = users_in_scope(user).get(pk=as_id(user_id))
     except (ObjectDoesNotExist, TypeError, ValueError):
         raise NotFound(_("Account not found.")) from None
     if for_write:

@@ -1,0 +1,520 @@
+"""Every write of the assessment: plans, weights, collection, scoring, publishing. Each step is
+atomic, permitted only to whom it belongs, and audited."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pacesetter import engine
+from pacesetter.assessment import access, periods, scoring
+from pacesetter.assessment.models import (
+    WEIGHTED_RULES,
+    AssessmentPlan,
+    Indicator,
+    IndicatorValue,
+    Period,
+    PlanIndicator,
+    PlanStatus,
+    PlanUnit,
+    ResultVersion,
+    Submission,
+    SubmissionStatus,
+    UnitResult,
+    WeightMethod,
+)
+from pacesetter.audit.models import AuditAction
+from pacesetter.audit.services import entry_record, snapshot
+from pacesetter.bulk import bulk_insert
+from pacesetter.errors import Conflict, PermissionDenied, ValidationFailed
+from pacesetter.orgs import scope
+from pacesetter.orgs.models import Role, Unit
+from pacesetter.orgs.services import full_clean_or_fail, peer_groups_ensure
+
+PLAN_AUDIT_FIELDS = ("name", "series", "period", "status", "weight_method", "red_top_n",
+                     "red_top_percent", "black_bottom_n", "black_bottom_percent",
+                     "gray_below_score", "assessed_levels")
+CR_LIMIT = 0.1
+WEIGHT_TOTAL = Decimal("100")
+WEIGHT_TOLERANCE = Decimal("0.01")
+AHP_PRECISION = Decimal("0.0001")
+
+
+def _fail(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, extra={"errors": [{"field": field, "message": message}]})
+
+
+def _locked(plan: AssessmentPlan) -> AssessmentPlan:
+    """The plan re-read under a row lock: its status is decided by what is stored, not by a
+    copy the caller may hold."""
+    return AssessmentPlan.objects.select_for_update().select_related("owner", "period").get(
+        pk=plan.pk)
+
+
+def _fresh(plan: AssessmentPlan) -> AssessmentPlan:
+    """The plan as stored now, without a lock: many reporters save figures at once."""
+    return AssessmentPlan.objects.select_related("owner", "period").get(pk=plan.pk)
+
+
+def _require_status(plan: AssessmentPlan, *allowed: str) -> None:
+    if plan.status not in allowed:
+        raise Conflict(_("The plan is %(status)s; this step is not possible now.")
+                       % {"status": plan.get_status_display()})
+
+
+def _audit_plan(actor: Any, plan: AssessmentPlan, before: dict[str, Any] | None,
+                note: str = "") -> None:
+    entry_record(actor=actor, obj=plan, unit_path=plan.owner.path,
+                 action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
+                 before=before, after=snapshot(plan, PLAN_AUDIT_FIELDS), note=note)
+
+
+def period_get(*, kind: str, day: datetime.date) -> Period:
+    """The period of ``kind`` containing ``day``, created the first time it is needed."""
+    start, end, label = periods.bounds(kind, day)
+    period, _created = Period.objects.get_or_create(kind=kind, start=start,
+                                                    defaults={"end": end, "label": label})
+    return period
+
+
+@transaction.atomic
+def indicator_create(*, actor: Any, owner: Unit, code: str, name: str,
+                     parent: Indicator | None = None, is_category: bool = False,
+                     rule_kind: str = "", rule: dict[str, Any] | None = None,
+                     **fields: Any) -> Indicator:
+    """Add a category or an indicator to the owner's catalog; its rule is checked."""
+    if not scope.manage_scope(actor).contains(owner.path):
+        raise PermissionDenied(_("You may not change this unit's indicator catalog."))
+    clean_rule: dict[str, Any] = {}
+    if not is_category:
+        try:
+            clean_rule = scoring.validate_rule(rule_kind, rule or {})
+        except scoring.RuleError as error:
+            raise _fail("rule", str(error)) from None
+    indicator = Indicator(owner=owner, code=code.strip(), name=name.strip(), parent=parent,
+                          is_category=is_category, rule_kind="" if is_category else rule_kind,
+                          rule=clean_rule, **fields)
+    full_clean_or_fail(indicator)
+    indicator.save()
+    entry_record(actor=actor, obj=indicator, action=AuditAction.CREATE, unit_path=owner.path,
+                 after={"code": indicator.code, "name": indicator.name,
+                        "rule_kind": indicator.rule_kind, "rule": indicator.rule})
+    return indicator
+
+
+@transaction.atomic
+def plan_create(*, actor: Any, owner: Unit, name: str, period: Period, series: str = "",
+                assessed_levels: list[int] | None = None, assessed_groups: list[str] = (),
+                ranking_groups: list[str] = (), **list_rules: Any) -> AssessmentPlan:
+    """A new plan in draft: which units it assesses (by level and peer group, within the
+    owner's subtree), how they are grouped for ranking, and the list rules."""
+    if not scope.manage_scope(actor).contains(owner.path):
+        raise PermissionDenied(_("You may not create plans for this unit."))
+    plan = AssessmentPlan(owner=owner, name=name.strip(), period=period, series=series.strip(),
+                          assessed_levels=sorted(set(assessed_levels or [])), created_by=actor,
+                          **list_rules)
+    full_clean_or_fail(plan)
+    plan.save()
+    plan.assessed_groups.set(peer_groups_ensure(assessed_groups).values())
+    plan.ranking_groups.set(peer_groups_ensure(ranking_groups).values())
+    _audit_plan(actor, plan, None)
+    return plan
+
+
+@transaction.atomic
+def plan_indicator_set(*, actor: Any, plan: AssessmentPlan, indicator: Indicator,
+                       weight: Decimal = Decimal(0), rule_kind: str | None = None,
+                       rule: dict[str, Any] | None = None) -> PlanIndicator:
+    """Use ``indicator`` in a draft plan, with its default rule unless another is given."""
+    access.require_run(actor, plan)
+    _require_status(plan, PlanStatus.DRAFT)
+    if indicator.is_category or not plan.owner.path.startswith(indicator.owner.path):
+        raise _fail("indicator", _("Choose an indicator of this unit's catalog or above it."))
+    kind = rule_kind or indicator.rule_kind
+    try:
+        clean_rule = scoring.validate_rule(kind, indicator.rule if rule is None else rule)
+    except scoring.RuleError as error:
+        raise _fail("rule", str(error)) from None
+    item, created = PlanIndicator.objects.update_or_create(
+        plan=plan, indicator=indicator,
+        defaults={"weight": weight, "rule_kind": kind, "rule": clean_rule})
+    full_clean_or_fail(item)
+    entry_record(actor=actor, obj=item, unit_path=plan.owner.path,
+                 action=AuditAction.CREATE if created else AuditAction.UPDATE,
+                 after={"indicator": indicator.code, "weight": str(weight), "rule_kind": kind,
+                        "rule": clean_rule})
+    return item
+
+
+def _weighted_items(plan: AssessmentPlan) -> list[PlanIndicator]:
+    return [item for item in plan.plan_indicators.select_related("indicator")
+            if item.rule_kind in WEIGHTED_RULES]
+
+
+def _store_weights(actor: Any, plan: AssessmentPlan, weights: dict[int, Decimal],
+                   method: str, details: dict[str, Any]) -> None:
+    items = _weighted_items(plan)
+    before = {item.indicator.code: str(item.weight) for item in items}
+    for item in items:
+        item.weight = weights[item.pk]
+    PlanIndicator.objects.bulk_update(items, ["weight"])
+    plan_before = snapshot(plan, PLAN_AUDIT_FIELDS)
+    plan.weight_method, plan.weight_details = method, details
+    plan.save(update_fields=["weight_method", "weight_details", "updated_at"])
+    entry_record(actor=actor, obj=plan, action=AuditAction.UPDATE, unit_path=plan.owner.path,
+                 before={**plan_before, "weights": before},
+                 after={**snapshot(plan, PLAN_AUDIT_FIELDS),
+                        "weights": {i.indicator.code: str(i.weight) for i in items}})
+
+
+def _percentages(shares: np.ndarray) -> list[Decimal]:
+    """Shares summing to 1 as percentages with 4 decimals summing to exactly 100."""
+    values = [Decimal(str(float(s) * 100)).quantize(AHP_PRECISION) for s in shares]
+    values[int(np.argmax(shares))] += WEIGHT_TOTAL - sum(values)
+    return values
+
+
+@transaction.atomic
+def plan_weights_set(*, actor: Any, plan: AssessmentPlan, weights: dict[str, Decimal]
+                     ) -> None:
+    """Weights entered by hand, in percent by indicator code; they must sum to 100."""
+    access.require_run(actor, plan)
+    _require_status(plan, PlanStatus.DRAFT)
+    items = _weighted_items(plan)
+    codes = {item.indicator.code for item in items}
+    if set(weights) != codes:
+        raise _fail("weights", _("Give a weight for each scored indicator: %(codes)s.")
+                    % {"codes": ", ".join(sorted(codes))})
+    total = sum(weights.values(), Decimal(0))
+    if abs(total - WEIGHT_TOTAL) > WEIGHT_TOLERANCE:
+        raise _fail("weights", _("The weights add up to %(total)s, not 100.") % {"total": total})
+    if any(w < 0 for w in weights.values()):
+        raise _fail("weights", _("Weights cannot be negative."))
+    _store_weights(actor, plan, {i.pk: weights[i.indicator.code] for i in items},
+                   WeightMethod.MANUAL, {})
+
+
+@transaction.atomic
+def plan_weights_from_ahp(*, actor: Any, plan: AssessmentPlan, codes: list[str],
+                          pairwise: list[list[float]], method: str = "eigenvector",
+                          ri: str = "saaty", override_reason: str = "") -> engine.AhpResult:
+    """Weights from an AHP pairwise matrix over the scored indicators (in ``codes`` order).
+
+    A consistency ratio of 0.1 or more is refused unless ``override_reason`` says why; the
+    derivation method, random-index table, λmax, CI and CR are stored with the weights.
+    """
+    access.require_run(actor, plan)
+    _require_status(plan, PlanStatus.DRAFT)
+    items = {item.indicator.code: item for item in _weighted_items(plan)}
+    if sorted(codes) != sorted(items) or len(codes) != len(set(codes)):
+        raise _fail("codes", _("Compare exactly the scored indicators: %(codes)s.")
+                    % {"codes": ", ".join(sorted(items))})
+    try:
+        result = engine.ahp_weights(pairwise, method=method, ri=ri)
+    except engine.EngineError as error:
+        raise _fail("pairwise", str(error)) from None
+    if result.cr >= CR_LIMIT and not override_reason.strip():
+        raise _fail("pairwise", _("The judgments are inconsistent (CR = %(cr).3f ≥ 0.1). "
+                                  "Revise them, or give a reason to accept them.")
+                    % {"cr": result.cr})
+    shares = _percentages(result.weights)
+    details = {"method": method, "ri_table": ri, "codes": codes, "pairwise": pairwise,
+               "lambda_max": result.lambda_max, "ci": result.ci, "ri": result.ri,
+               "cr": result.cr, "override_reason": override_reason.strip()}
+    _store_weights(actor, plan, {items[c].pk: w for c, w in zip(codes, shares, strict=True)},
+                   WeightMethod.AHP, details)
+    return result
+
+
+def _assessed_units(plan: AssessmentPlan) -> list[Unit]:
+    units = Unit.objects.filter(path__startswith=plan.owner.path, is_active=True).exclude(
+        pk=plan.owner.pk)
+    if plan.assessed_levels:
+        units = units.filter(level__in=plan.assessed_levels)
+    groups = list(plan.assessed_groups.all())
+    if groups:
+        units = units.filter(peer_groups__in=groups).distinct()
+    return list(units.order_by("path"))
+
+
+@transaction.atomic
+def plan_open(*, actor: Any, plan: AssessmentPlan) -> int:
+    """Start collecting: fix the assessed units and their ranking groups, open a submission
+    for each. The scored indicators' weights must sum to 100. Returns the number of units."""
+    access.require_run(actor, plan)
+    plan = _locked(plan)
+    _require_status(plan, PlanStatus.DRAFT)
+    items = _weighted_items(plan)
+    if not items:
+        raise Conflict(_("Add at least one scored indicator first."))
+    total = sum((item.weight for item in items), Decimal(0))
+    if abs(total - WEIGHT_TOTAL) > WEIGHT_TOLERANCE:
+        raise Conflict(_("The weights add up to %(total)s, not 100.") % {"total": total})
+    units = _assessed_units(plan)
+    if not units:
+        raise Conflict(_("No unit matches the plan's levels and peer groups."))
+    ranking = {g.pk: g.name for g in plan.ranking_groups.all()}
+    membership: dict[int, str] = {}
+    through = Unit.peer_groups.through
+    for unit_id, group_id in through.objects.filter(
+            unit__in=units, peergroup_id__in=ranking).order_by("peergroup__name").values_list(
+            "unit_id", "peergroup_id"):
+        membership.setdefault(unit_id, ranking[group_id])
+    bulk_insert(PlanUnit, [PlanUnit(plan=plan, unit=u, ranking_group=membership.get(u.pk, ""))
+                           for u in units])
+    bulk_insert(Submission, [Submission(plan=plan, unit=u) for u in units])
+    before = snapshot(plan, PLAN_AUDIT_FIELDS)
+    plan.status = PlanStatus.COLLECTING
+    plan.save(update_fields=["status", "updated_at"])
+    _audit_plan(actor, plan, before, note=_("%(count)d units assessed") % {"count": len(units)})
+    return len(units)
+
+
+def _can_report(actor: Any, unit: Unit, plan: AssessmentPlan) -> bool:
+    if access.can_run(actor, plan):
+        return True
+    roles = scope.roles_of(actor)
+    return (Role.REPORTER in roles or Role.ORG_ADMIN in roles) and scope.read_scope(
+        actor).contains(unit.path)
+
+
+def _check_value(item: PlanIndicator, value: Decimal | None) -> str:
+    indicator = item.indicator
+    if value is None:
+        return ""
+    if indicator.min_value is not None and value < indicator.min_value:
+        return _("%(value)s is below the minimum %(min)s.") % {"value": value,
+                                                              "min": indicator.min_value}
+    if indicator.max_value is not None and value > indicator.max_value:
+        return _("%(value)s is above the maximum %(max)s.") % {"value": value,
+                                                              "max": indicator.max_value}
+    if indicator.data_type == "boolean" and value not in (0, 1):
+        return _("Enter 1 for yes or 0 for no.")
+    if indicator.data_type == "count" and value != value.to_integral_value():
+        return _("Enter a whole number.")
+    return ""
+
+
+@transaction.atomic
+def values_save(*, actor: Any, plan: AssessmentPlan, unit: Unit,
+                values: dict[str, tuple[Decimal | None, str]]) -> int:
+    """Save a unit's figures ({code: (value, comment)}) as a draft; all or none, each bad
+    value named. Allowed while the unit's submission is a draft or returned (to reporters of
+    the unit), or, during scoring or a correction, to the plan's administrators."""
+    if not _can_report(actor, unit, plan):
+        raise PermissionDenied(_("You may not enter figures for this unit."))
+    plan = _fresh(plan)
+    submission = Submission.objects.select_for_update().filter(plan=plan, unit=unit).first()
+    if submission is None:
+        raise _fail("unit", _("This unit is not assessed by the plan."))
+    open_for_reporters = (plan.status == PlanStatus.COLLECTING and submission.status in
+                          (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED))
+    correcting = plan.status == PlanStatus.SCORING and access.can_run(actor, plan)
+    if not (open_for_reporters or correcting):
+        raise Conflict(_("These figures are not open for changes now."))
+    items = {i.indicator.code: i for i in plan.plan_indicators.select_related("indicator")}
+    errors = [{"field": code, "message": _("Unknown indicator.")}
+              for code in values if code not in items]
+    errors += [{"field": code, "message": message} for code, (value, _comment) in values.items()
+               if code in items and (message := _check_value(items[code], value))]
+    if errors:
+        raise ValidationFailed(_("Nothing was saved: %(count)d values are wrong.")
+                               % {"count": len(errors)}, extra={"errors": errors})
+    existing = {v.plan_indicator_id: v for v in IndicatorValue.objects.filter(
+        plan=plan, unit=unit, plan_indicator__in=[items[c] for c in values])}
+    before = {items[c].indicator.code: str(existing[items[c].pk].value)
+              for c in values if items[c].pk in existing}
+    changed, created = [], []
+    for code, (value, comment) in values.items():
+        item = items[code]
+        row = existing.get(item.pk)
+        if row is None:
+            created.append(IndicatorValue(plan=plan, unit=unit, plan_indicator=item,
+                                          value=value, comment=comment))
+        elif (row.value, row.comment) != (value, comment):
+            row.value, row.comment, row.updated_at = value, comment, timezone.now()
+            changed.append(row)
+    IndicatorValue.objects.bulk_create(created)
+    IndicatorValue.objects.bulk_update(changed, ["value", "comment", "updated_at"])
+    if created or changed:
+        entry_record(actor=actor, obj=submission, action=AuditAction.UPDATE, unit_path=unit.path,
+                     before=before, after={c: str(v) for c, (v, _m) in values.items()},
+                     note=_("Figures of %(plan)s") % {"plan": plan.name})
+    return len(created) + len(changed)
+
+
+@transaction.atomic
+def submission_submit(*, actor: Any, plan: AssessmentPlan, unit: Unit) -> Submission:
+    """Hand the unit's figures to the plan's administrators; every indicator needs a value."""
+    if not _can_report(actor, unit, plan):
+        raise PermissionDenied(_("You may not submit for this unit."))
+    plan = _fresh(plan)
+    submission = Submission.objects.select_for_update().get(plan=plan, unit=unit)
+    if plan.status != PlanStatus.COLLECTING or submission.status not in (
+            SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
+        raise Conflict(_("This submission cannot be submitted now."))
+    reported = set(IndicatorValue.objects.filter(plan=plan, unit=unit, value__isnull=False)
+                   .values_list("plan_indicator__indicator__code", flat=True))
+    missing = sorted(set(plan.plan_indicators.values_list("indicator__code", flat=True))
+                     - reported)
+    if missing:
+        raise ValidationFailed(_("Values are missing for: %(codes)s.")
+                               % {"codes": ", ".join(missing)},
+                               extra={"errors": [{"field": c, "message": _("Missing.")}
+                                                 for c in missing]})
+    return _submission_move(actor, submission, SubmissionStatus.SUBMITTED, "")
+
+
+@transaction.atomic
+def submission_review(*, actor: Any, plan: AssessmentPlan, unit: Unit, approve: bool,
+                      reason: str = "") -> Submission:
+    """Approve a submitted unit's figures, or return them with a reason."""
+    access.require_run(actor, plan)
+    submission = Submission.objects.select_for_update().get(plan=plan, unit=unit)
+    if submission.status != SubmissionStatus.SUBMITTED:
+        raise Conflict(_("Only submitted figures can be reviewed."))
+    if not approve and not reason.strip():
+        raise _fail("reason", _("Say why the figures are returned."))
+    status = SubmissionStatus.APPROVED if approve else SubmissionStatus.RETURNED
+    return _submission_move(actor, submission, status, reason.strip())
+
+
+def _submission_move(actor: Any, submission: Submission, status: str, reason: str
+                     ) -> Submission:
+    before = {"status": submission.status}
+    submission.status, submission.return_reason = status, reason
+    if status == SubmissionStatus.SUBMITTED:
+        submission.submitted_at = timezone.now()
+    submission.save()
+    entry_record(actor=actor, obj=submission, action=AuditAction.UPDATE,
+                 unit_path=submission.unit.path, before=before,
+                 after={"status": status, "reason": reason})
+    return submission
+
+
+def _value_matrix(plan: AssessmentPlan, plan_units: list[PlanUnit],
+                  items: list[PlanIndicator]) -> np.ndarray:
+    """Units × indicators, NaN where nothing was reported, read in one query."""
+    row = {pu.unit_id: i for i, pu in enumerate(plan_units)}
+    column = {item.pk: j for j, item in enumerate(items)}
+    matrix = np.full((len(plan_units), len(items)), np.nan)
+    for unit_id, item_id, value in IndicatorValue.objects.filter(
+            plan=plan, value__isnull=False).values_list("unit_id", "plan_indicator_id", "value"
+                                                        ).iterator(chunk_size=20000):
+        if unit_id in row and item_id in column:
+            matrix[row[unit_id], column[item_id]] = float(value)
+    return matrix
+
+
+def _previous_results(plan: AssessmentPlan) -> dict[int, tuple[float, int]]:
+    """(total, rank) by unit in the latest published version of the previous plan of the
+    series, or of this plan when a correction is being scored."""
+    version = (ResultVersion.objects.filter(plan=plan, is_published=True).order_by("-number")
+               .first())
+    if version is None and plan.series:
+        version = (ResultVersion.objects.filter(
+            plan__owner=plan.owner, plan__series=plan.series, is_published=True,
+            plan__period__start__lt=plan.period.start)
+            .order_by("-plan__period__start", "-number").first())
+    if version is None:
+        return {}
+    return {u: (float(t), r) for u, t, r in version.results.values_list("unit_id", "total",
+                                                                         "rank")}
+
+
+def _decimal(value: float) -> Decimal:
+    return Decimal(str(round(float(value), 4)))
+
+
+@transaction.atomic
+def plan_score(*, actor: Any, plan: AssessmentPlan) -> ResultVersion:
+    """Compute every assessed unit's result into a draft version (replacing an earlier draft):
+    one read of the values, the engine, and one bulk write."""
+    access.require_run(actor, plan)
+    plan = _locked(plan)
+    _require_status(plan, PlanStatus.COLLECTING, PlanStatus.SCORING)
+    items = list(plan.plan_indicators.select_related("indicator"))
+    plan_units = list(plan.plan_units.order_by("unit__path"))
+    matrix = _value_matrix(plan, plan_units, items)
+    specs = [scoring.IndicatorSpec(code=i.indicator.code, rule_kind=i.rule_kind, rule=i.rule,
+                                   weight=float(i.weight), direction=i.indicator.direction)
+             for i in items]
+    rules = scoring.ListRules(
+        red_top_n=plan.red_top_n, black_bottom_n=plan.black_bottom_n,
+        red_top_percent=float(plan.red_top_percent) if plan.red_top_percent is not None
+        else None,
+        black_bottom_percent=float(plan.black_bottom_percent)
+        if plan.black_bottom_percent is not None else None,
+        gray_below_score=float(plan.gray_below_score) if plan.gray_below_score is not None
+        else None)
+    table = scoring.score(matrix, specs, [pu.ranking_group for pu in plan_units], rules)
+    ResultVersion.objects.filter(plan=plan, is_published=False).delete()
+    number = (plan.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = ResultVersion.objects.create(
+        plan=plan, number=number,
+        weights={i.indicator.code: str(i.weight) for i in items})
+    previous = _previous_results(plan)
+    results = []
+    for u, plan_unit in enumerate(plan_units):
+        before = previous.get(plan_unit.unit_id)
+        results.append(UnitResult(
+            version=version, unit_id=plan_unit.unit_id, total=_decimal(table.total[u]),
+            weighted_score=_decimal(table.weighted[u]), bonus=_decimal(table.bonus[u]),
+            deduction=_decimal(table.deduction[u]), vetoed=bool(table.vetoed[u]),
+            rank=int(table.rank[u]), ranking_group=plan_unit.ranking_group,
+            group_rank=int(table.group_rank[u]), list_mark=table.list_marks[u],
+            total_change=_decimal(table.total[u] - before[0]) if before else None,
+            rank_change=before[1] - int(table.rank[u]) if before else None,
+            breakdown={spec.code: {"raw": None if np.isnan(matrix[u, j]) else matrix[u, j],
+                                   "points": round(float(table.points[u, j]), 4)}
+                       for j, spec in enumerate(specs)}))
+    bulk_insert(UnitResult, results)
+    before_plan = snapshot(plan, PLAN_AUDIT_FIELDS)
+    plan.status = PlanStatus.SCORING
+    plan.save(update_fields=["status", "updated_at"])
+    _audit_plan(actor, plan, before_plan,
+                note=_("Scored as version %(number)d") % {"number": number})
+    return version
+
+
+@transaction.atomic
+def plan_publish(*, actor: Any, plan: AssessmentPlan, note: str = "") -> ResultVersion:
+    """Publish the latest draft version; from then on it never changes."""
+    access.require_run(actor, plan)
+    plan = _locked(plan)
+    _require_status(plan, PlanStatus.SCORING)
+    version = plan.versions.select_for_update().filter(is_published=False).first()
+    if version is None:
+        raise Conflict(_("Score the plan before publishing it."))
+    ResultVersion.objects.filter(pk=version.pk).update(
+        is_published=True, published_at=timezone.now(), published_by=actor, note=note[:500])
+    before = snapshot(plan, PLAN_AUDIT_FIELDS)
+    plan.status = PlanStatus.PUBLISHED
+    plan.save(update_fields=["status", "updated_at"])
+    _audit_plan(actor, plan, before, note=_("Published version %(number)d")
+                % {"number": version.number})
+    version.refresh_from_db()
+    return version
+
+
+@transaction.atomic
+def plan_correct(*, actor: Any, plan: AssessmentPlan, reason: str) -> AssessmentPlan:
+    """Reopen a published plan for a correction: its administrators may change figures and
+    score again; publishing then adds the next version, and the published ones stay."""
+    access.require_run(actor, plan)
+    plan = _locked(plan)
+    _require_status(plan, PlanStatus.PUBLISHED)
+    if not reason.strip():
+        raise _fail("reason", _("Say what is being corrected."))
+    before = snapshot(plan, PLAN_AUDIT_FIELDS)
+    plan.status = PlanStatus.SCORING
+    plan.save(update_fields=["status", "updated_at"])
+    _audit_plan(actor, plan, before, note=reason.strip()[:300])
+    return plan

@@ -1,0 +1,39 @@
+"""A province plan assessing the counties of the shared tree (counties A and B, level 3)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from pacesetter.assessment import services
+
+
+@pytest.fixture
+def period(db):
+    return services.period_get(kind="month", day=datetime.date(2026, 10, 15))
+
+
+@pytest.fixture
+def plan(tree, province_admin, period):
+    plan = services.plan_create(actor=province_admin, owner=tree.province, name="县级党建月度考核",
+                                period=period, series="县级党建", assessed_levels=[3],
+                                red_top_n=1, black_bottom_n=1)
+    catalog = [
+        ("A1", "三会一课落实率", "normalize", {"method": "minmax"}, {"max_value": 100}),
+        ("A2", "群众满意度", "bands", {"bands": [[95, 100], [90, 80], [0, 60]]}, {}),
+        ("B1", "急难险重任务", "bonus", {"per": 1, "cap": 3}, {"data_type": "count"}),
+        ("V1", "发生重大违纪", "veto", {"at_least": 1}, {"data_type": "boolean"}),
+    ]
+    for code, name, kind, rule, fields in catalog:
+        indicator = services.indicator_create(actor=province_admin, owner=tree.province,
+                                              code=code, name=name, rule_kind=kind, rule=rule,
+                                              **fields)
+        services.plan_indicator_set(actor=province_admin, plan=plan, indicator=indicator)
+    services.plan_weights_set(actor=province_admin, plan=plan,
+                              weights={"A1": Decimal(60), "A2": Decimal(40)})
+    return plan
+
+
+def figures(a1, a2, b1=0, v1=0):
+    return {"A1": (Decimal(a1), ""), "A2": (Decimal(a2), ""), "B1": (Decimal(b1), ""),
+            "V1": (Decimal(v1), "")}

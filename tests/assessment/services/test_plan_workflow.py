@@ -1,0 +1,194 @@
+"""A plan from draft to a corrected second version, as the organization department runs it."""
+
+from decimal import Decimal
+
+import pytest
+
+from pacesetter.assessment import access, services
+from pacesetter.assessment.models import (
+    PlanStatus,
+    PublishedIsImmutable,
+    ResultVersion,
+    SubmissionStatus,
+    UnitResult,
+)
+from pacesetter.audit.models import AuditEntry
+from pacesetter.errors import Conflict, PermissionDenied, ValidationFailed
+from pacesetter.orgs.models import Role
+from tests.assessment.conftest import figures
+from tests.factories import UnitFactory, user_with_role
+
+
+def test_opening_assesses_the_counties_of_the_owners_subtree(plan, province_admin, tree):
+    assert services.plan_open(actor=province_admin, plan=plan) == 2
+    assert set(plan.plan_units.values_list("unit__code", flat=True)) == {"370502", "370503"}
+    assert plan.submissions.filter(status=SubmissionStatus.DRAFT).count() == 2
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.COLLECTING
+
+
+def test_weights_must_sum_to_100(plan, province_admin):
+    with pytest.raises(ValidationFailed):
+        services.plan_weights_set(actor=province_admin, plan=plan,
+                                  weights={"A1": Decimal(60), "A2": Decimal(30)})
+
+
+def test_the_full_cycle_with_a_correction(plan, province_admin, reporter, tree):
+    # given an open plan, figures reported by the county's reporter and by the department
+    services.plan_open(actor=province_admin, plan=plan)
+    services.values_save(actor=reporter, plan=plan, unit=tree.county_a,
+                         values=figures(100, 96, b1=5))
+    services.submission_submit(actor=reporter, plan=plan, unit=tree.county_a)
+    services.submission_review(actor=province_admin, plan=plan, unit=tree.county_a, approve=True)
+    services.values_save(actor=province_admin, plan=plan, unit=tree.county_b,
+                         values=figures(80, 91))
+    # when scored and published
+    version1 = services.plan_score(actor=province_admin, plan=plan)
+    services.plan_publish(actor=province_admin, plan=plan, note="十月")
+    # then A: 0.6·100 + 0.4·100 + min(5, 3) = 103; B: 0.6·0 + 0.4·80 = 32
+    results = {r.unit.code: r for r in version1.results.select_related("unit")}
+    assert results["370502"].total == Decimal("103")
+    assert results["370503"].total == Decimal("32")
+    assert (results["370502"].rank, results["370502"].list_mark) == (1, "red")
+    assert results["370503"].list_mark == "black"
+    assert results["370502"].breakdown["A2"] == {"raw": 96.0, "points": 100.0}
+    # when a figure is corrected and version 2 published
+    services.plan_correct(actor=province_admin, plan=plan, reason="河口区满意度录入有误")
+    services.values_save(actor=province_admin, plan=plan, unit=tree.county_b,
+                         values={"A2": (Decimal(97), "复核后")})
+    version2 = services.plan_score(actor=province_admin, plan=plan)
+    services.plan_publish(actor=province_admin, plan=plan)
+    # then version 1 is unchanged, version 2 shows the change against it
+    assert version2.number == 2
+    assert UnitResult.objects.get(version=version1, unit=tree.county_b).total == Decimal("32")
+    corrected = UnitResult.objects.get(version=version2, unit=tree.county_b)
+    assert corrected.total == Decimal("40")
+    assert corrected.total_change == Decimal("8")
+    assert list(plan.versions.filter(is_published=True).values_list("number", flat=True)) == [
+        2, 1]
+    assert AuditEntry.objects.filter(object_type="assessment.assessmentplan").count() >= 6
+
+
+def test_a_published_version_refuses_change(plan, province_admin, tree):
+    services.plan_open(actor=province_admin, plan=plan)
+    services.plan_score(actor=province_admin, plan=plan)
+    version = services.plan_publish(actor=province_admin, plan=plan)
+    version.note = "tampered"
+    with pytest.raises(PublishedIsImmutable):
+        version.save()
+    with pytest.raises(PublishedIsImmutable):
+        version.delete()
+    assert ResultVersion.objects.get(pk=version.pk).note == ""
+
+
+def test_scoring_again_replaces_the_draft(plan, province_admin):
+    services.plan_open(actor=province_admin, plan=plan)
+    services.plan_score(actor=province_admin, plan=plan)
+    again = services.plan_score(actor=province_admin, plan=plan)
+    assert list(plan.versions.values_list("number", flat=True)) == [again.number]
+
+
+def test_a_veto_puts_the_unit_last(plan, province_admin, tree):
+    services.plan_open(actor=province_admin, plan=plan)
+    services.values_save(actor=province_admin, plan=plan, unit=tree.county_a,
+                         values=figures(100, 99, v1=1))
+    services.values_save(actor=province_admin, plan=plan, unit=tree.county_b,
+                         values=figures(10, 50))
+    version = services.plan_score(actor=province_admin, plan=plan)
+    vetoed = version.results.get(unit=tree.county_a)
+    assert (vetoed.vetoed, vetoed.rank, vetoed.list_mark) == (True, 2, "black")
+
+
+def test_range_checks_name_each_bad_value_and_save_nothing(plan, province_admin, reporter, tree):
+    services.plan_open(actor=province_admin, plan=plan)
+    with pytest.raises(ValidationFailed) as caught:
+        services.values_save(actor=reporter, plan=plan, unit=tree.county_a,
+                             values=figures(120, 90, b1=1.5, v1=2))
+    assert {e["field"] for e in caught.value.extra["errors"]} == {"A1", "B1", "V1"}
+    assert not plan.values.exists()
+
+
+def test_submitting_needs_every_value(plan, province_admin, reporter, tree):
+    services.plan_open(actor=province_admin, plan=plan)
+    services.values_save(actor=reporter, plan=plan, unit=tree.county_a,
+                         values={"A1": (Decimal(90), "")})
+    with pytest.raises(ValidationFailed):
+        services.submission_submit(actor=reporter, plan=plan, unit=tree.county_a)
+
+
+def test_submitted_figures_are_locked_until_returned(plan, province_admin, reporter, tree):
+    services.plan_open(actor=province_admin, plan=plan)
+    services.values_save(actor=reporter, plan=plan, unit=tree.county_a, values=figures(90, 90))
+    services.submission_submit(actor=reporter, plan=plan, unit=tree.county_a)
+    with pytest.raises(Conflict):
+        services.values_save(actor=reporter, plan=plan, unit=tree.county_a,
+                             values=figures(99, 99))
+    with pytest.raises(ValidationFailed):
+        services.submission_review(actor=province_admin, plan=plan, unit=tree.county_a,
+                                   approve=False)
+    services.submission_review(actor=province_admin, plan=plan, unit=tree.county_a,
+                               approve=False, reason="满意度需附佐证")
+    services.values_save(actor=reporter, plan=plan, unit=tree.county_a, values=figures(99, 99))
+
+
+def test_reporters_enter_figures_for_their_own_unit_only(plan, province_admin, reporter, tree):
+    services.plan_open(actor=province_admin, plan=plan)
+    with pytest.raises(PermissionDenied):
+        services.values_save(actor=reporter, plan=plan, unit=tree.county_b,
+                             values=figures(1, 1))
+
+
+def test_only_the_owners_administrators_run_the_plan(plan, county_admin):
+    with pytest.raises(PermissionDenied):
+        services.plan_open(actor=county_admin, plan=plan)
+    with pytest.raises(PermissionDenied):
+        services.plan_score(actor=county_admin, plan=plan)
+
+
+def test_assessed_units_and_owners_see_the_plan_others_do_not(plan, province_admin, reporter,
+                                                              tree):
+    services.plan_open(actor=province_admin, plan=plan)
+    city2_admin = user_with_role(Role.ORG_ADMIN, tree.city2)
+    assert list(access.plans_in_scope(reporter)) == [plan]
+    assert list(access.plans_in_scope(city2_admin)) == []
+
+
+def test_ahp_weights_with_the_consistency_check(plan, province_admin):
+    result = services.plan_weights_from_ahp(actor=province_admin, plan=plan, codes=["A1", "A2"],
+                                            pairwise=[[1, 3], [1 / 3, 1]])
+    weights = dict(plan.plan_indicators.values_list("indicator__code", "weight"))
+    assert (weights["A1"], weights["A2"]) == (Decimal("75"), Decimal("25"))
+    assert result.cr == 0
+    plan.refresh_from_db()
+    assert plan.weight_method == "ahp" and plan.weight_details["ri_table"] == "saaty"
+
+
+def test_inconsistent_ahp_judgments_need_a_reason(tree, province_admin, period):
+    plan = services.plan_create(actor=province_admin, owner=tree.province, name="三项",
+                                period=period)
+    for code in ("X", "Y", "Z"):
+        indicator = services.indicator_create(actor=province_admin, owner=tree.province,
+                                              code=code, name=code, rule_kind="normalize",
+                                              rule={"method": "minmax"})
+        services.plan_indicator_set(actor=province_admin, plan=plan, indicator=indicator)
+    circular = [[1, 9, 1 / 9], [1 / 9, 1, 9], [9, 1 / 9, 1]]
+    with pytest.raises(ValidationFailed):
+        services.plan_weights_from_ahp(actor=province_admin, plan=plan, codes=["X", "Y", "Z"],
+                                       pairwise=circular)
+    result = services.plan_weights_from_ahp(actor=province_admin, plan=plan,
+                                            codes=["X", "Y", "Z"], pairwise=circular,
+                                            override_reason="专家意见分歧，先行试用")
+    assert result.cr >= 0.1
+    plan.refresh_from_db()
+    assert plan.weight_details["override_reason"] == "专家意见分歧，先行试用"
+    assert sum(plan.plan_indicators.values_list("weight", flat=True)) == Decimal(100)
+
+
+def test_scoring_costs_the_same_queries_for_2_or_40_units(plan, province_admin, tree,
+                                                          django_assert_num_queries):
+    for _ in range(38):
+        UnitFactory(parent=tree.city2)
+    services.plan_open(actor=province_admin, plan=plan)
+    assert plan.plan_units.count() == 40
+    with django_assert_num_queries(14):
+        services.plan_score(actor=province_admin, plan=plan)
