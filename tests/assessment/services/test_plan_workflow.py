@@ -184,11 +184,12 @@ def test_inconsistent_ahp_judgments_need_a_reason(tree, province_admin, period):
     assert sum(plan.plan_indicators.values_list("weight", flat=True)) == Decimal(100)
 
 
-def test_scoring_costs_the_same_queries_for_2_or_40_units(plan, province_admin, tree,
-                                                          django_assert_num_queries):
+def test_scoring_40_units_costs_no_query_per_unit(plan, province_admin, tree,
+                                                 django_assert_max_num_queries):
+    """14 queries at most (13 on PostgreSQL, where results go in with one COPY)."""
     for _ in range(38):
         UnitFactory(parent=tree.city2)
     services.plan_open(actor=province_admin, plan=plan)
     assert plan.plan_units.count() == 40
-    with django_assert_num_queries(14):
+    with django_assert_max_num_queries(14):
         services.plan_score(actor=province_admin, plan=plan)
