@@ -52,7 +52,8 @@ def test_no_input_makes_a_500(client, tree, api_calls, data):
     for method, path, fields, params in _operations(spec):
         url = path.replace("{unit_id}", str(data.draw(st.sampled_from(
             [tree.county_a.pk, tree.branch_a1a.pk, 0, 2**62])))).replace(
-            "{person_id}", str(data.draw(st.sampled_from([tree.person_a.pk, 0]))))
+            "{person_id}", str(data.draw(st.sampled_from([tree.person_a.pk, 0])))).replace(
+            "{plan_id}", str(data.draw(st.sampled_from([1, 0, 2**62]))))
         query = data.draw(st.dictionaries(st.sampled_from(params), query_values)) if params else {}
         if fields:
             body = data.draw(json_values | st.fixed_dictionaries(

@@ -14,6 +14,7 @@ from pacesetter.orgs.tokens import token_issue
 
 
 def state():
+    from pacesetter.assessment.models import AssessmentPlan, IndicatorValue, ResultVersion
     from pacesetter.orgs.models import RoleGrant, User
 
     return (
@@ -21,6 +22,9 @@ def state():
         list(Person.objects.order_by("pk").values_list("name", "unit_id", "position")),
         list(User.objects.order_by("pk").values_list("username", "password", "is_active")),
         list(RoleGrant.objects.order_by("pk").values_list("user_id", "role", "unit_id")),
+        list(AssessmentPlan.objects.values_list("status", flat=True)),
+        list(IndicatorValue.objects.values_list("value", flat=True)),
+        list(ResultVersion.objects.values_list("number", "is_published")),
         AuditEntry.objects.count(),
     )
 
@@ -38,6 +42,16 @@ API_CASES = [
     ("post", "/api/v1/people", {"unit_id": "{A}", "name": "n", "gender": "male"}),
     ("patch", "/api/v1/people/{pA}", {"name": "hijacked"}),
     ("patch", "/api/v1/people/{pB}", {"unit_id": "{A}"}),
+    ("get", "/api/v1/assessment/plans/{plan}", None),
+    ("get", "/api/v1/assessment/plans/{plan}/results", None),
+    ("get", "/api/v1/assessment/plans/{plan}/submissions", None),
+    ("put", "/api/v1/assessment/plans/{plan}/units/{A1}/values",
+     {"values": {"Q1": {"value": 1}}}),
+    ("put", "/api/v1/assessment/plans/{plan}/units/{A}/values",
+     {"values": {"Q1": {"value": 1}}}),
+    ("post", "/api/v1/assessment/plans/{plan}/units/{A1}/submit", None),
+    ("post", "/api/v1/assessment/plans/{plan}/score", None),
+    ("post", "/api/v1/assessment/plans/{plan}/publish", {}),
 ]
 
 PAGE_CASES = [
@@ -69,13 +83,36 @@ PAGE_CASES = [
 ]
 
 
+@pytest.fixture
+def a_plan(tree, county_admin):
+    """A plan of county A assessing its townships, open and scored once."""
+    import datetime
+
+    from pacesetter.assessment import services
+
+    period = services.period_get(kind="month", day=datetime.date(2026, 10, 1))
+    plan = services.plan_create(actor=county_admin, owner=tree.county_a, name="乡镇考核",
+                                period=period, assessed_levels=[4])
+    indicator = services.indicator_create(actor=county_admin, owner=tree.county_a, code="Q1",
+                                          name="q", rule_kind="normalize",
+                                          rule={"method": "minmax"})
+    services.plan_indicator_set(actor=county_admin, plan=plan, indicator=indicator,
+                                weight=100)
+    services.plan_open(actor=county_admin, plan=plan)
+    services.plan_score(actor=county_admin, plan=plan)
+    return plan
+
+
 def fill(template, tree):
+    from pacesetter.assessment.models import AssessmentPlan
     from pacesetter.orgs.models import User
 
     account = User.objects.filter(username="reporter").first()
     ids = {"{A}": tree.county_a.pk, "{B}": tree.county_b.pk, "{pA}": tree.person_a.pk,
            "{pB}": tree.person_b.pk, "{uA}": account.pk if account else 0,
-           "{gA}": account.role_grants.get().pk if account else 0}
+           "{gA}": account.role_grants.get().pk if account else 0,
+           "{A1}": tree.township_a1.pk,
+           "{plan}": getattr(AssessmentPlan.objects.first(), "pk", 0)}
     text = json.dumps(template) if not isinstance(template, str) else template
     for key, value in ids.items():
         text = text.replace(f'"{key}"', str(value)).replace(key, str(value))
@@ -83,7 +120,7 @@ def fill(template, tree):
 
 
 @pytest.mark.parametrize(("method", "url", "body"), API_CASES)
-def test_api_outside_scope_is_not_found_and_changes_nothing(client, tree, outsider,
+def test_api_outside_scope_is_not_found_and_changes_nothing(client, tree, outsider, a_plan,
                                                             method, url, body):
     # given
     headers = {"Authorization": f"Bearer {token_issue(user=outsider)[1]}"}
@@ -107,11 +144,12 @@ def test_page_outside_scope_is_not_found_and_changes_nothing(client, tree, outsi
     assert state() == before
 
 
-def test_lists_hold_nothing_of_other_subtrees(client, tree, outsider):
+def test_lists_hold_nothing_of_other_subtrees(client, tree, outsider, a_plan):
     headers = {"Authorization": f"Bearer {token_issue(user=outsider)[1]}"}
     units = client.get("/api/v1/units", headers=headers).json()["items"]
     people = client.get("/api/v1/people", headers=headers).json()["items"]
     assert {u["code"] for u in units} == {"370503"}
+    assert client.get("/api/v1/assessment/plans", headers=headers).json()["count"] == 0
     assert {p["name"] for p in people} == {"李四"}
     client.force_login(outsider)
     page = client.get("/units/?q=东营").content.decode()
@@ -125,7 +163,9 @@ def test_every_api_operation_is_covered_by_the_matrix(client, tree, outsider):
     spec = client.get("/api/v1/openapi.json").json()
     operations = {(m, p) for p, item in spec["paths"].items() for m in item}
     covered = {(m, u.split("?")[0].replace("{A}", "{unit_id}").replace("{B}", "{unit_id}")
+                .replace("{A1}", "{unit_id}").replace("{plan}", "{plan_id}")
                 .replace("{pA}", "{person_id}").replace("{pB}", "{person_id}"))
                for m, u, _b in API_CASES}
-    uncovered = {(m, p) for m, p in operations if (m, p) not in covered} - {("get", "/api/v1/me")}
+    lists_checked_above = {("get", "/api/v1/me"), ("get", "/api/v1/assessment/plans")}
+    uncovered = {(m, p) for m, p in operations if (m, p) not in covered} - lists_checked_above
     assert not uncovered

@@ -14,6 +14,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
+from pacesetter.assessment.api import router as assessment_router
 from pacesetter.errors import ApplicationError
 from pacesetter.orgs.api import router as orgs_router
 from pacesetter.orgs.tokens import token_user
@@ -38,6 +39,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", orgs_router)
+api.add_router("/assessment", assessment_router)
 
 
 def _answer(request: HttpRequest, status: int, detail: str, **extra: Any) -> HttpResponse:
