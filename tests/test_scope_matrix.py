@@ -78,6 +78,13 @@ PAGE_CASES = [
     ("post", "/accounts/{uA}/password/", {"password": "Hijacked-Password-1"}),
     ("post", "/accounts/{uA}/active/", {"is_active": "false"}),
     ("get", "/accounts/new/?person={pA}", None),
+    ("get", "/assessment/{plan}/", None),
+    ("get", "/assessment/{plan}/board/", None),
+    ("post", "/assessment/{plan}/score/", {}),
+    ("post", "/assessment/{plan}/publish/", {}),
+    ("get", "/assessment/{plan}/units/{A1}/", None),
+    ("post", "/assessment/{plan}/units/{A1}/", {"v_Q1": "5", "save": "1"}),
+    ("post", "/assessment/{plan}/units/{A1}/review/", {"approve": "1"}),
     ("post", "/accounts/new/?person={pA}", {"username": "n", "password": "Hijacked-Password-1",
                                             "role": "reporter", "unit_code": "370503"}),
 ]
@@ -136,7 +143,7 @@ def test_api_outside_scope_is_not_found_and_changes_nothing(client, tree, outsid
 
 @pytest.mark.parametrize(("method", "url", "body"), PAGE_CASES)
 def test_page_outside_scope_is_not_found_and_changes_nothing(client, tree, outsider, reporter,
-                                                             method, url, body):
+                                                             a_plan, method, url, body):
     client.force_login(outsider)
     before = state()
     answer = getattr(client, method)(fill(url, tree), data=fill(body, tree) if body else None)

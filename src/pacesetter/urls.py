@@ -17,4 +17,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("pacesetter.orgs.urls")),
     path("", include("pacesetter.audit.urls")),
+    path("", include("pacesetter.assessment.urls")),
 ]

@@ -19,6 +19,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         (_("Home"), reverse("home")),
         (_("Units"), reverse("orgs:unit_tree")),
         (_("People"), reverse("orgs:person_list")),
+        (_("Assessment"), reverse("assessment:plan_list")),
     ]
     if scope.is_manager(user):
         items.append((_("Accounts"), reverse("orgs:account_list")))

@@ -1,0 +1,152 @@
+"""Assessment pages: plans, data entry, the workflow, and the ranking board."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from pacesetter.assessment import access, selectors, services
+from pacesetter.assessment.forms import ReasonForm, UnitValuesForm
+from pacesetter.assessment.models import ListMark, PlanStatus, SubmissionStatus
+from pacesetter.errors import ApplicationError, NotFound
+from pacesetter.orgs import scope
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.plan_list(actor=request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "assessment/plan_list.html", {"page_obj": page,
+                                                         "query_without_page": ""})
+
+
+@login_required
+def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = access.get_plan_in_scope(request.user, plan_id)
+    submissions = selectors.submissions(actor=request.user, plan=plan)
+    counts: dict[str, int] = {}
+    for status, count in submissions.order_by().values_list("status").annotate(n=Count("pk")):
+        counts[str(SubmissionStatus(status).label)] = count
+    page = Paginator(submissions, 50).get_page(request.GET.get("page"))
+    return render(request, "assessment/plan_detail.html", {
+        "plan": plan,
+        "items": plan.plan_indicators.select_related("indicator"),
+        "can_run": access.can_run(request.user, plan),
+        "page_obj": page, "query_without_page": "",
+        "counts": counts,
+        "versions": plan.versions.order_by("-number"),
+        "reason_form": ReasonForm(),
+    })
+
+
+_ACTIONS = {
+    "open": lambda actor, plan, reason: services.plan_open(actor=actor, plan=plan),
+    "score": lambda actor, plan, reason: services.plan_score(actor=actor, plan=plan),
+    "publish": lambda actor, plan, reason: services.plan_publish(actor=actor, plan=plan,
+                                                                 note=reason),
+    "correct": lambda actor, plan, reason: services.plan_correct(actor=actor, plan=plan,
+                                                                 reason=reason),
+}
+
+
+@login_required
+@require_POST
+def plan_action(request: HttpRequest, plan_id: int, action: str) -> HttpResponse:
+    """One step of the workflow: open, score, publish, or reopen for a correction."""
+    plan = access.get_plan_in_scope(request.user, plan_id, for_write=True)
+    if action not in _ACTIONS:
+        raise NotFound(_("Unknown step."))
+    try:
+        _ACTIONS[action](request.user, plan, request.POST.get("reason", "").strip()[:500])
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("assessment:plan_detail", plan.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_values(request: HttpRequest, plan_id: int, unit_id: int) -> HttpResponse:
+    """A unit's figures for the plan: save as draft, or save and submit."""
+    plan = access.get_plan_in_scope(request.user, plan_id)
+    unit = scope.get_unit_in_scope(request.user, unit_id)
+    submission = plan.submissions.filter(unit=unit).first()
+    if submission is None:
+        raise NotFound(_("This unit is not assessed by the plan."))
+    items = list(plan.plan_indicators.select_related("indicator"))
+    stored = {v.plan_indicator_id: v for v in selectors.unit_values(
+        actor=request.user, plan=plan, unit=unit)}
+    initial = {}
+    for item in items:
+        if item.pk in stored:
+            initial[f"v_{item.indicator.code}"] = stored[item.pk].value
+            initial[f"c_{item.indicator.code}"] = stored[item.pk].comment
+    form = UnitValuesForm(request.POST or None, items=items, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.values_save(actor=request.user, plan=plan, unit=unit, values=form.values())
+            if "submit" in request.POST:
+                services.submission_submit(actor=request.user, plan=plan, unit=unit)
+        except ApplicationError as error:
+            for item in error.extra.get("errors", []):
+                name = f"v_{item['field']}"
+                form.add_error(name if name in form.fields else None, item["message"])
+            if not error.extra.get("errors"):
+                form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Submitted.") if "submit" in request.POST
+                             else _("Saved as a draft."))
+            return redirect("assessment:unit_values", plan.pk, unit.pk)
+    return render(request, "assessment/unit_values.html", {
+        "plan": plan, "unit": unit, "submission": submission, "form": form,
+        "editable": _editable(request, plan, submission),
+        "can_run": access.can_run(request.user, plan),
+    })
+
+
+def _editable(request: HttpRequest, plan: Any, submission: Any) -> bool:
+    """Whether the figures may change now: the same rule as ``services.values_save``."""
+    if plan.status == PlanStatus.COLLECTING:
+        return submission.status in ("draft", "returned")
+    return plan.status == PlanStatus.SCORING and access.can_run(request.user, plan)
+
+
+@login_required
+@require_POST
+def submission_review(request: HttpRequest, plan_id: int, unit_id: int) -> HttpResponse:
+    plan = access.get_plan_in_scope(request.user, plan_id, for_write=True)
+    unit = scope.get_unit_in_scope(request.user, unit_id)
+    try:
+        services.submission_review(actor=request.user, plan=plan, unit=unit,
+                                   approve=request.POST.get("approve") == "1",
+                                   reason=request.POST.get("reason", ""))
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("assessment:unit_values", plan.pk, unit.pk)
+
+
+@login_required
+def board(request: HttpRequest, plan_id: int) -> HttpResponse:
+    """The ranking board (每月晒): each ranking group with its red, gray and black lists."""
+    plan = access.get_plan_in_scope(request.user, plan_id)
+    number = request.GET.get("version")
+    version = selectors.result_version(actor=request.user, plan=plan,
+                                       number=scope.as_id(number) if number else None)
+    groups: OrderedDict[str, list[Any]] = OrderedDict()
+    for row in selectors.results(actor=request.user, version=version).order_by(
+            "ranking_group", "group_rank", "unit__code"):
+        groups.setdefault(row.ranking_group, []).append(row)
+    return render(request, "assessment/board.html", {
+        "plan": plan, "version": version, "groups": groups,
+        "versions": plan.versions.filter(is_published=True).order_by("-number"),
+        "marks": {m.value: m.label for m in ListMark},
+    })
