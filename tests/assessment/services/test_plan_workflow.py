@@ -193,3 +193,20 @@ def test_scoring_40_units_costs_no_query_per_unit(plan, province_admin, tree,
     assert plan.plan_units.count() == 40
     with django_assert_max_num_queries(14):
         services.plan_score(actor=province_admin, plan=plan)
+
+
+def test_the_database_refuses_to_change_a_published_result(plan, province_admin):
+    from django.db import DatabaseError, connection, transaction
+
+    services.plan_open(actor=province_admin, plan=plan)
+    services.plan_score(actor=province_admin, plan=plan)
+    version = services.plan_publish(actor=province_admin, plan=plan)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        ResultVersion.objects.filter(pk=version.pk).update(note="tampered")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        UnitResult.objects.filter(version=version).update(total=Decimal(999))
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError), transaction.atomic():
+            UnitResult.objects.filter(version=version).delete()
+    assert not UnitResult.objects.filter(total=Decimal(999)).exists()
+    assert ResultVersion.objects.get(pk=version.pk).note == ""
