@@ -57,7 +57,7 @@ DEMO_LOGINS = (
     DemoLogin("sheng", Role.ORG_ADMIN, PROVINCE_CODE, "省委组织部管理员 · 全省"),
     DemoLogin("haerbin", Role.ORG_ADMIN, "230100", "哈尔滨市委组织部管理员"),
     DemoLogin("yilan", Role.ORG_ADMIN, "230123", "依兰县委组织部管理员 · 仅见依兰县"),
-    DemoLogin("yilan_tianbao", Role.REPORTER, "230123001", "依兰县第一个乡镇的填报员"),
+    DemoLogin("yilan_tianbao", Role.REPORTER, "230123", "依兰县填报员 · 只填本县数据"),
     DemoLogin("pingwei", Role.REVIEWER, PROVINCE_CODE, "评委 · 全省"),
     DemoLogin("ducha", Role.INSPECTOR, "230100", "哈尔滨市督查员"),
     DemoLogin("dangyuan", Role.MEMBER, "230123001001", "党员 · 只见本人"),

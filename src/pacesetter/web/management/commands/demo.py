@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from pacesetter.assessment import demo as assessment_demo
 from pacesetter.orgs import demo as orgs_demo
 
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
         loaded = orgs_demo.load()
+        assessment_demo.load()
         elapsed = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(
             f"演示数据就绪 Demo ready in {elapsed:.1f} s: "
