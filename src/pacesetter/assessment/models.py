@@ -330,7 +330,7 @@ class UnitResult(models.Model):
     list_mark = models.CharField(_("list"), max_length=8, choices=ListMark.choices, blank=True)
     total_change = models.DecimalField(_("change of total"), max_digits=10, decimal_places=4,
                                        null=True, blank=True)
-    rank_change = models.IntegerField(_("change of rank"), null=True, blank=True)
+    rank_change = models.IntegerField(_("change of rank in group"), null=True, blank=True)
     breakdown = models.JSONField(_("breakdown"), default=dict)
 
     class Meta:

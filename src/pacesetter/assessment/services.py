@@ -414,8 +414,8 @@ def _value_matrix(plan: AssessmentPlan, plan_units: list[PlanUnit],
 
 
 def _previous_results(plan: AssessmentPlan) -> dict[int, tuple[float, int]]:
-    """(total, rank) by unit in the latest published version of the previous plan of the
-    series, or of this plan when a correction is being scored."""
+    """(total, rank in group) by unit in the latest published version of the previous plan of
+    the series, or of this plan when a correction is being scored."""
     version = (ResultVersion.objects.filter(plan=plan, is_published=True).order_by("-number")
                .first())
     if version is None and plan.series:
@@ -426,7 +426,7 @@ def _previous_results(plan: AssessmentPlan) -> dict[int, tuple[float, int]]:
     if version is None:
         return {}
     return {u: (float(t), r) for u, t, r in version.results.values_list("unit_id", "total",
-                                                                         "rank")}
+                                                                         "group_rank")}
 
 
 def _decimal(value: float) -> Decimal:
@@ -471,7 +471,7 @@ def plan_score(*, actor: Any, plan: AssessmentPlan) -> ResultVersion:
             rank=int(table.rank[u]), ranking_group=plan_unit.ranking_group,
             group_rank=int(table.group_rank[u]), list_mark=table.list_marks[u],
             total_change=_decimal(table.total[u] - before[0]) if before else None,
-            rank_change=before[1] - int(table.rank[u]) if before else None,
+            rank_change=before[1] - int(table.group_rank[u]) if before else None,
             breakdown={spec.code: {"raw": None if np.isnan(matrix[u, j]) else matrix[u, j],
                                    "points": round(float(table.points[u, j]), 4)}
                        for j, spec in enumerate(specs)}))
