@@ -4,6 +4,7 @@ atomic, permitted only to whom it belongs, and audited."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pacesetter import engine
+from pacesetter import bulk, engine
 from pacesetter.assessment import access, periods, scoring
 from pacesetter.assessment.models import (
     WEIGHTED_RULES,
@@ -401,15 +402,23 @@ def _submission_move(actor: Any, submission: Submission, status: str, reason: st
 
 def _value_matrix(plan: AssessmentPlan, plan_units: list[PlanUnit],
                   items: list[PlanIndicator]) -> np.ndarray:
-    """Units × indicators, NaN where nothing was reported, read in one query."""
-    row = {pu.unit_id: i for i, pu in enumerate(plan_units)}
-    column = {item.pk: j for j, item in enumerate(items)}
+    """Units × indicators, NaN where nothing was reported, read in one query (COPY on
+    PostgreSQL) and placed with numpy."""
     matrix = np.full((len(plan_units), len(items)), np.nan)
-    for unit_id, item_id, value in IndicatorValue.objects.filter(
-            plan=plan, value__isnull=False).values_list("unit_id", "plan_indicator_id", "value"
-                                                        ).iterator(chunk_size=20000):
-        if unit_id in row and item_id in column:
-            matrix[row[unit_id], column[item_id]] = float(value)
+    rows = bulk.read_columns(
+        "SELECT unit_id, plan_indicator_id, value FROM assessment_indicatorvalue "
+        "WHERE plan_id = %s AND value IS NOT NULL", [plan.pk], model=IndicatorValue, columns=3)
+    if rows.shape[0] == 0:
+        return matrix
+    unit_ids = np.array([pu.unit_id for pu in plan_units], dtype=np.float64)
+    item_ids = np.array([item.pk for item in items], dtype=np.float64)
+    unit_order, item_order = np.argsort(unit_ids), np.argsort(item_ids)
+    u = np.searchsorted(unit_ids[unit_order], rows[:, 0])
+    j = np.searchsorted(item_ids[item_order], rows[:, 1])
+    known = (u < unit_ids.size) & (j < item_ids.size)
+    known[known] &= (unit_ids[unit_order][u[known]] == rows[known, 0]) & (
+        item_ids[item_order][j[known]] == rows[known, 1])
+    matrix[unit_order[u[known]], item_order[j[known]]] = rows[known, 2]
     return matrix
 
 
@@ -429,8 +438,29 @@ def _previous_results(plan: AssessmentPlan) -> dict[int, tuple[float, int]]:
                                                                          "group_rank")}
 
 
-def _decimal(value: float) -> Decimal:
-    return Decimal(str(round(float(value), 4)))
+RESULT_COLUMNS = ("version", "unit", "total", "weighted_score", "bonus", "deduction", "vetoed",
+                  "rank", "ranking_group", "group_rank", "list_mark", "total_change",
+                  "rank_change", "breakdown")
+
+
+def _result_rows(version: ResultVersion, plan_units: list[PlanUnit], matrix: np.ndarray,
+                 table: scoring.ScoreTable, previous: dict[int, tuple[float, int]]
+                 ) -> Iterator[tuple[object, ...]]:
+    """One tuple per unit in ``RESULT_COLUMNS`` order. ``breakdown`` holds the raw values and
+    points in the order of the version's indicator codes (``version.weights``)."""
+    raw = np.where(np.isnan(matrix), None, matrix.round(4)).tolist()
+    points = table.points.round(4).tolist()
+    totals, weighted = table.total.round(4).tolist(), table.weighted.round(4).tolist()
+    bonus, deduction = table.bonus.round(4).tolist(), table.deduction.round(4).tolist()
+    vetoed, ranks, group_ranks = (table.vetoed.tolist(), table.rank.tolist(),
+                                  table.group_rank.tolist())
+    for u, plan_unit in enumerate(plan_units):
+        before = previous.get(plan_unit.unit_id)
+        yield (version.pk, plan_unit.unit_id, totals[u], weighted[u], bonus[u], deduction[u],
+               vetoed[u], ranks[u], plan_unit.ranking_group, group_ranks[u],
+               table.list_marks[u], round(totals[u] - before[0], 4) if before else None,
+               before[1] - group_ranks[u] if before else None,
+               {"raw": raw[u], "points": points[u]})
 
 
 @transaction.atomic
@@ -455,27 +485,15 @@ def plan_score(*, actor: Any, plan: AssessmentPlan) -> ResultVersion:
         gray_below_score=float(plan.gray_below_score) if plan.gray_below_score is not None
         else None)
     table = scoring.score(matrix, specs, [pu.ranking_group for pu in plan_units], rules)
-    ResultVersion.objects.filter(plan=plan, is_published=False).delete()
+    drafts = ResultVersion.objects.filter(plan=plan, is_published=False)
+    UnitResult.objects.filter(version__in=drafts).delete()
+    drafts.delete()
     number = (plan.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = ResultVersion.objects.create(
         plan=plan, number=number,
         weights={i.indicator.code: str(i.weight) for i in items})
-    previous = _previous_results(plan)
-    results = []
-    for u, plan_unit in enumerate(plan_units):
-        before = previous.get(plan_unit.unit_id)
-        results.append(UnitResult(
-            version=version, unit_id=plan_unit.unit_id, total=_decimal(table.total[u]),
-            weighted_score=_decimal(table.weighted[u]), bonus=_decimal(table.bonus[u]),
-            deduction=_decimal(table.deduction[u]), vetoed=bool(table.vetoed[u]),
-            rank=int(table.rank[u]), ranking_group=plan_unit.ranking_group,
-            group_rank=int(table.group_rank[u]), list_mark=table.list_marks[u],
-            total_change=_decimal(table.total[u] - before[0]) if before else None,
-            rank_change=before[1] - int(table.group_rank[u]) if before else None,
-            breakdown={spec.code: {"raw": None if np.isnan(matrix[u, j]) else matrix[u, j],
-                                   "points": round(float(table.points[u, j]), 4)}
-                       for j, spec in enumerate(specs)}))
-    bulk_insert(UnitResult, results)
+    bulk.copy_rows(UnitResult, RESULT_COLUMNS,
+                   _result_rows(version, plan_units, matrix, table, _previous_results(plan)))
     before_plan = snapshot(plan, PLAN_AUDIT_FIELDS)
     plan.status = PlanStatus.SCORING
     plan.save(update_fields=["status", "updated_at"])
