@@ -124,11 +124,11 @@ def main() -> None:
         version = services.plan_score(actor=admin, plan=plan)
         samples.append(time.perf_counter() - started)
         print(f"run {run + 1}: plan_score {samples[-1]:.1f} s", flush=True)
+    assert version.results.count() == assessed
     tracemalloc.start()  # a separate run: tracemalloc slows Python down several times
     services.plan_score(actor=admin, plan=plan)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    assert version.results.count() == assessed
     naive_s = naive_loop(plan, args.naive)
     score_s = statistics.median(samples)
     per_unit_naive = naive_s / args.naive
