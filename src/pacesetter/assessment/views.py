@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,13 +18,14 @@ from pacesetter.assessment.forms import ReasonForm, UnitValuesForm
 from pacesetter.assessment.models import ListMark, PlanStatus, SubmissionStatus
 from pacesetter.errors import ApplicationError, NotFound
 from pacesetter.orgs import scope
+from pacesetter.pagination import page_of
 
 
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.plan_list(actor=request.user), 50).get_page(request.GET.get("page"))
+    page, keep = page_of(request, selectors.plan_list(actor=request.user))
     return render(request, "assessment/plan_list.html", {"page_obj": page,
-                                                         "query_without_page": ""})
+                                                         "query_without_page": keep})
 
 
 @login_required
@@ -35,12 +35,12 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     counts: dict[str, int] = {}
     for status, count in submissions.order_by().values_list("status").annotate(n=Count("pk")):
         counts[str(SubmissionStatus(status).label)] = count
-    page = Paginator(submissions, 50).get_page(request.GET.get("page"))
+    page, keep = page_of(request, submissions)
     return render(request, "assessment/plan_detail.html", {
         "plan": plan,
         "items": plan.plan_indicators.select_related("indicator"),
         "can_run": access.can_run(request.user, plan),
-        "page_obj": page, "query_without_page": "",
+        "page_obj": page, "query_without_page": keep,
         "counts": counts,
         "versions": plan.versions.order_by("-number"),
         "reason_form": ReasonForm(),

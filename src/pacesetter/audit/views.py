@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from pacesetter.audit import selectors
 from pacesetter.audit.forms import EntryFilterForm
 from pacesetter.orgs import scope
+from pacesetter.pagination import page_of
 
 
 @login_required
@@ -27,10 +26,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         date_from=filters.get("date_from"),
         date_to=filters.get("date_to"),
     )
-    page = Paginator(entries, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    keep = query.urlencode()
+    page, keep = page_of(request, entries)
     return render(request, "audit/entry_list.html", {
-        "form": form, "page_obj": page, "query_without_page": f"{keep}&" if keep else "",
+        "form": form, "page_obj": page, "query_without_page": keep,
     })

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from pacesetter.errors import ApplicationError, NotFound, PermissionDenied
 from pacesetter.orgs import scope, services
 from pacesetter.orgs.forms import AccountCreateForm, GrantForm, PasswordSetForm
 from pacesetter.orgs.models import RoleGrant
+from pacesetter.pagination import page_of
 
 SEARCH_MAX = 50
 
@@ -45,8 +45,7 @@ def account_list(request: HttpRequest) -> HttpResponse:
         Prefetch("role_grants", queryset=RoleGrant.objects.select_related("unit")))
     if search:
         accounts = accounts.filter(Q(username__icontains=search) | Q(first_name__icontains=search))
-    page = Paginator(accounts.order_by("username"), 50).get_page(request.GET.get("page"))
-    keep = f"q={search}&" if search else ""
+    page, keep = page_of(request, accounts.order_by("username"))
     return render(request, "orgs/account_list.html",
                   {"page_obj": page, "q": search, "query_without_page": keep})
 

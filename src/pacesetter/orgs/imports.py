@@ -71,8 +71,8 @@ class _Plan:
     depth: dict[str, int] = field(default_factory=dict)
 
 
-def _in_chunks(codes: list[str]) -> list[list[str]]:
-    return [codes[i:i + QUERY_CHUNK] for i in range(0, len(codes), QUERY_CHUNK)]
+def _in_chunks(items: list[Any]) -> list[list[Any]]:
+    return [items[i:i + QUERY_CHUNK] for i in range(0, len(items), QUERY_CHUNK)]
 
 
 def _units_by_code(codes: set[str]) -> dict[str, Unit]:
@@ -249,7 +249,7 @@ def _current_group_names(units: list[Unit]) -> dict[int, list[str]]:
     names: dict[int, list[str]] = defaultdict(list)
     through = Unit.peer_groups.through
     ids = [u.pk for u in units]
-    for chunk in [ids[i:i + QUERY_CHUNK] for i in range(0, len(ids), QUERY_CHUNK)]:
+    for chunk in _in_chunks(ids):
         for unit_id, name in through.objects.filter(unit_id__in=chunk).values_list(
             "unit_id", "peergroup__name"
         ):
@@ -327,7 +327,7 @@ def _replace_groups(plan: _Plan, units: list[Unit], group_objects: dict[str, Any
     """Give ``units`` the peer groups the file lists: one delete and one insert per chunk."""
     through = Unit.peer_groups.through
     ids = [u.pk for u in units]
-    for chunk in [ids[i:i + QUERY_CHUNK] for i in range(0, len(ids), QUERY_CHUNK)]:
+    for chunk in _in_chunks(ids):
         through.objects.filter(unit_id__in=chunk).delete()
     bulk_insert(through, [through(unit_id=u.pk, peergroup_id=group_objects[name].pk)
                           for u in units for name in plan.groups[u.code]])

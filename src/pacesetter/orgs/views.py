@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,17 +19,9 @@ from pacesetter.orgs import scope, selectors, services, spreadsheets
 from pacesetter.orgs.forms import PersonForm, UnitForm, UnitImportForm, UnitMoveForm
 from pacesetter.orgs.imports import units_import
 from pacesetter.orgs.models import Unit
+from pacesetter.pagination import page_of
 
 SEARCH_MAX = 50
-
-
-def _page(request: HttpRequest, items: Any) -> tuple[Any, str]:
-    """The requested page of ``items`` and the query string to keep when paging."""
-    page = Paginator(items, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    encoded = query.urlencode()
-    return page, f"{encoded}&" if encoded else ""
 
 
 def _apply_errors(form: Any, error: ApplicationError) -> None:
@@ -64,7 +54,7 @@ def unit_tree(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:SEARCH_MAX]
     context: dict[str, Any] = {"q": search, "can_manage": scope.is_manager(request.user)}
     if search:
-        page, keep = _page(request, selectors.unit_list(actor=request.user, search=search))
+        page, keep = page_of(request, selectors.unit_list(actor=request.user, search=search))
         _trails(request.user, list(page.object_list))
         context.update(page_obj=page, query_without_page=keep)
     else:
@@ -89,7 +79,7 @@ def unit_detail(request: HttpRequest, unit_id: int) -> HttpResponse:
     children = selectors.unit_children(actor=request.user, unit=unit).annotate(
         people_count=Count("people")
     )
-    people, keep = _page(request, selectors.person_list(actor=request.user, unit=unit,
+    people, keep = page_of(request, selectors.person_list(actor=request.user, unit=unit,
                                                         subtree=False))
     return render(request, "orgs/unit_detail.html", {
         "unit": unit,
@@ -214,7 +204,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:SEARCH_MAX]
     unit_id = request.GET.get("unit")
     unit = scope.get_unit_in_scope(request.user, unit_id) if unit_id else None
-    page, keep = _page(request, selectors.person_list(actor=request.user, unit=unit,
+    page, keep = page_of(request, selectors.person_list(actor=request.user, unit=unit,
                                                       search=search))
     return render(request, "orgs/person_list.html", {
         "page_obj": page, "query_without_page": keep, "q": search, "unit": unit,
