@@ -4,6 +4,7 @@ atomic, permitted only to whom it belongs, and audited."""
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -232,6 +233,76 @@ def plan_weights_from_ahp(*, actor: Any, plan: AssessmentPlan, codes: list[str],
     _store_weights(actor, plan, {items[c].pk: w for c, w in zip(codes, shares, strict=True)},
                    WeightMethod.AHP, details)
     return result
+
+
+def _source_plan(plan: AssessmentPlan) -> AssessmentPlan | None:
+    """The latest earlier plan of the same owner and series that collected figures: the data
+    objective weights are derived from, since a draft plan has none of its own yet."""
+    if not plan.series:
+        return None
+    return (AssessmentPlan.objects.filter(
+        owner=plan.owner, series=plan.series, period__start__lt=plan.period.start,
+        status__in=[PlanStatus.SCORING, PlanStatus.PUBLISHED, PlanStatus.ARCHIVED])
+        .select_related("period").order_by("-period__start").first())
+
+
+def _complete_rows(source: AssessmentPlan, codes: list[str]) -> np.ndarray:
+    """Units × ``codes`` of the source plan's figures, keeping units that reported them all."""
+    matrix: dict[int, list[float]] = {}
+    column = {code: j for j, code in enumerate(codes)}
+    for unit_id, code, value in IndicatorValue.objects.filter(
+            plan=source, plan_indicator__indicator__code__in=codes, value__isnull=False
+    ).values_list("unit_id", "plan_indicator__indicator__code", "value").iterator(2000):
+        matrix.setdefault(unit_id, [math.nan] * len(codes))[column[code]] = float(value)
+    rows = np.array(list(matrix.values()), dtype=np.float64).reshape(-1, len(codes))
+    return rows[~np.isnan(rows).any(axis=1)]
+
+
+OBJECTIVE_METHODS = {WeightMethod.CRITIC: "critic", WeightMethod.ENTROPY: "entropy"}
+MIN_UNITS_FOR_OBJECTIVE_WEIGHTS = 3
+
+
+@transaction.atomic
+def plan_weights_from_data(*, actor: Any, plan: AssessmentPlan, method: str,
+                           variant: str = "minmax") -> dict[str, Decimal]:
+    """Objective weights (CRITIC, or the entropy method with its ``variant``) from the figures
+    of the previous plan of the series, over the units that reported every scored indicator.
+
+    The source plan, the number of units used and the variant are stored with the weights, so
+    the derivation can be repeated. Returns the weights in percent by indicator code.
+    """
+    access.require_run(actor, plan)
+    _require_status(plan, PlanStatus.DRAFT)
+    if method not in OBJECTIVE_METHODS:
+        raise _fail("method", _("Choose CRITIC or the entropy method."))
+    items = _weighted_items(plan)
+    if not items:
+        raise Conflict(_("Add at least one scored indicator first."))
+    source = _source_plan(plan)
+    if source is None:
+        raise _fail("method", _("Objective weights need the figures of an earlier plan of the "
+                                "same series; none has been collected yet."))
+    codes = [item.indicator.code for item in items]
+    data = _complete_rows(source, codes)
+    if data.shape[0] < MIN_UNITS_FOR_OBJECTIVE_WEIGHTS:
+        raise _fail("method", _("%(plan)s has complete figures for only %(count)d units; at "
+                                "least %(least)d are needed.")
+                    % {"plan": source, "count": data.shape[0],
+                       "least": MIN_UNITS_FOR_OBJECTIVE_WEIGHTS})
+    directions = [item.indicator.direction for item in items]
+    try:
+        if method == WeightMethod.CRITIC:
+            shares = engine.critic_weights(data, directions)
+        else:
+            shares = engine.entropy_weights(data, directions, variant=variant)
+    except engine.EngineError as error:
+        raise _fail("method", str(error)) from None
+    percents = _percentages(shares)
+    details = {"source_plan": source.pk, "source_label": str(source), "units": data.shape[0],
+               "codes": codes, "variant": variant if method == WeightMethod.ENTROPY else ""}
+    _store_weights(actor, plan, {i.pk: w for i, w in zip(items, percents, strict=True)},
+                   method, details)
+    return dict(zip(codes, percents, strict=True))
 
 
 def _assessed_units(plan: AssessmentPlan) -> list[Unit]:
