@@ -357,7 +357,9 @@ def _can_report(actor: Any, unit: Unit, plan: AssessmentPlan) -> bool:
         actor).contains(unit.path)
 
 
-def _check_value(item: PlanIndicator, value: Decimal | None) -> str:
+def value_problem(item: PlanIndicator, value: Decimal | None) -> str:
+    """What is wrong with ``value`` for the plan's indicator (range, yes/no, whole number);
+    empty when it is acceptable."""
     indicator = item.indicator
     if value is None:
         return ""
@@ -395,7 +397,7 @@ def values_save(*, actor: Any, plan: AssessmentPlan, unit: Unit,
     errors = [{"field": code, "message": _("Unknown indicator.")}
               for code in values if code not in items]
     errors += [{"field": code, "message": message} for code, (value, _comment) in values.items()
-               if code in items and (message := _check_value(items[code], value))]
+               if code in items and (message := value_problem(items[code], value))]
     if errors:
         raise ValidationFailed(_("Nothing was saved: %(count)d values are wrong.")
                                % {"count": len(errors)}, extra={"errors": errors})
