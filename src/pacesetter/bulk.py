@@ -7,11 +7,10 @@ that need them read the rows back by a natural key.
 
 from __future__ import annotations
 
-import io
-import json
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+import orjson
 from django.db import connections, models, router
 
 
@@ -39,7 +38,8 @@ def copy_rows(model: type[models.Model], columns: Sequence[str],
     """Insert plain tuples (one value per column, in ``columns`` order) with COPY on PostgreSQL,
     ``bulk_create`` elsewhere: for the largest writes, where building model instances and
     preparing every field one by one would cost more than the database does. A dict is a
-    JSON column's value."""
+    JSON column's value (encoded by orjson: at 250,000 rows the standard library's encoder
+    was a fifth of the whole scoring run)."""
     connection = connections[router.db_for_write(model)]
     if connection.vendor != "postgresql":
         attnames = [model._meta.get_field(c).attname for c in columns]
@@ -52,26 +52,49 @@ def copy_rows(model: type[models.Model], columns: Sequence[str],
     with connection.cursor() as cursor, cursor.cursor.copy(
             f"COPY {table} ({names}) FROM STDIN") as copy:
         for row in rows:
-            copy.write_row([json.dumps(v) if isinstance(v, dict) else v for v in row])
+            copy.write_row([orjson.dumps(v).decode() if isinstance(v, dict) else v
+                            for v in row])
 
 
 def read_columns(query: str, params: Sequence[object], *, model: type[models.Model],
-                 columns: int) -> np.ndarray:
-    """The rows of a numeric ``query`` as a float array (rows × ``columns``): COPY TO on
-    PostgreSQL, a cursor elsewhere. NULLs come back as NaN."""
+                 columns: Sequence[str]) -> np.ndarray:
+    """The numeric ``columns`` of ``query``'s rows as a float array (rows × columns), NULL as
+    NaN.
+
+    On PostgreSQL the rows come back as one row of arrays in their binary form
+    (``array_send(array_agg(column::float8))``), decoded by numpy without a Python step per
+    value: reading 5 million values this way takes a fraction of a second, where iterating a
+    COPY row by row took seconds. Elsewhere a plain cursor.
+    """
     connection = connections[router.db_for_read(model)]
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
             cursor.execute(query, params)
             data = np.array(cursor.fetchall(), dtype=np.float64)
-            return data.reshape(-1, columns)
-        buffer = io.BytesIO()
-        inner = cursor.cursor.mogrify(query, params)
-        with cursor.cursor.copy(f"COPY ({inner}) TO STDOUT") as copy:
-            for chunk in copy:
-                buffer.write(chunk)
-    if buffer.tell() == 0:
-        return np.zeros((0, columns))
-    buffer.seek(0)
-    text = buffer.getvalue().replace(b"\\N", b"nan")
-    return np.loadtxt(io.BytesIO(text), dtype=np.float64, delimiter="\t", ndmin=2)
+        return data.reshape(-1, len(columns))
+    import psycopg  # only the PostgreSQL backend has it
+
+    if not all(c.isidentifier() for c in columns):
+        raise ValueError(f"not column names: {columns}")
+
+    arrays = ", ".join(f"array_send(array_agg(coalesce(q.{c}::float8, 'NaN')))"
+                       for c in columns)
+    connection.ensure_connection()
+    # Django's cursors bind on the client side, which cannot ask for binary results.
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(f"SELECT {arrays} FROM ({query}) AS q",  # noqa: S608 code's own SQL
+                       params, binary=True)
+        blobs = cursor.fetchone()
+    if blobs is None or blobs[0] is None:
+        return np.zeros((0, len(columns)))
+    return np.column_stack([_float8_array(bytes(blob)) for blob in blobs])
+
+
+_ARRAY_HEADER = 20  # ndim, has-nulls flag, element type, length and lower bound: int32 each
+_FLOAT8_ELEMENT = np.dtype([("length", ">i4"), ("value", ">f8")])
+
+
+def _float8_array(blob: bytes) -> np.ndarray:
+    """A one-dimensional float8[] without NULLs in PostgreSQL's binary array format."""
+    return np.frombuffer(blob, dtype=_FLOAT8_ELEMENT, offset=_ARRAY_HEADER)["value"].astype(
+        np.float64)
