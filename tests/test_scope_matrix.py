@@ -14,7 +14,13 @@ from pacesetter.orgs.tokens import token_issue
 
 
 def state():
-    from pacesetter.assessment.models import AssessmentPlan, IndicatorValue, ResultVersion
+    from pacesetter.assessment.models import (
+        AssessmentPlan,
+        Indicator,
+        IndicatorValue,
+        PlanIndicator,
+        ResultVersion,
+    )
     from pacesetter.orgs.models import RoleGrant, User
 
     return (
@@ -22,7 +28,9 @@ def state():
         list(Person.objects.order_by("pk").values_list("name", "unit_id", "position")),
         list(User.objects.order_by("pk").values_list("username", "password", "is_active")),
         list(RoleGrant.objects.order_by("pk").values_list("user_id", "role", "unit_id")),
-        list(AssessmentPlan.objects.values_list("status", flat=True)),
+        list(AssessmentPlan.objects.values_list("status", "name", "period_id")),
+        list(Indicator.objects.order_by("pk").values_list("code", "name", "rule")),
+        list(PlanIndicator.objects.order_by("pk").values_list("indicator_id", "weight")),
         list(IndicatorValue.objects.values_list("value", flat=True)),
         list(ResultVersion.objects.values_list("number", "is_published")),
         AuditEntry.objects.count(),
@@ -52,6 +60,25 @@ API_CASES = [
     ("post", "/api/v1/assessment/plans/{plan}/units/{A1}/submit", None),
     ("post", "/api/v1/assessment/plans/{plan}/score", None),
     ("post", "/api/v1/assessment/plans/{plan}/publish", {}),
+    ("get", "/api/v1/assessment/units/{A}/indicators", None),
+    ("post", "/api/v1/assessment/units/{A}/indicators", {"code": "N1", "name": "n"}),
+    ("patch", "/api/v1/assessment/units/{A}/indicators/{ind}", {"name": "hijacked"}),
+    ("patch", "/api/v1/assessment/units/{B}/indicators/{ind}", {"name": "hijacked"}),
+    ("post", "/api/v1/assessment/plans", {"owner_id": "{A}", "name": "n", "period_kind": "month",
+                                          "period_day": "2026-10-01"}),
+    ("patch", "/api/v1/assessment/plans/{plan}", {"name": "hijacked"}),
+    ("put", "/api/v1/assessment/plans/{plan}/indicators/{ind}", {"weight": 1}),
+    ("delete", "/api/v1/assessment/plans/{plan}/indicators/{ind}", None),
+    ("put", "/api/v1/assessment/plans/{plan}/weights", {"weights": {"Q1": 100}}),
+    ("post", "/api/v1/assessment/plans/{plan}/weights/ahp", {"codes": ["Q1"],
+                                                             "pairwise": [[1]]}),
+    ("post", "/api/v1/assessment/plans/{plan}/weights/objective", {"method": "critic"}),
+    ("post", "/api/v1/assessment/plans/{plan}/open", None),
+    ("post", "/api/v1/assessment/plans/{plan}/correct", {"reason": "hijacked"}),
+    ("put", "/api/v1/assessment/plans/{plan}/values",
+     {"values": [{"unit": "370502001", "indicator": "Q1", "value": 1}]}),
+    ("post", "/api/v1/assessment/plans/{plan}/units/{A1}/review", {"approve": True}),
+    ("get", "/api/v1/assessment/plans/{plan}/lists/red", None),
 ]
 
 PAGE_CASES = [
@@ -111,7 +138,7 @@ def a_plan(tree, county_admin):
 
 
 def fill(template, tree):
-    from pacesetter.assessment.models import AssessmentPlan
+    from pacesetter.assessment.models import AssessmentPlan, Indicator
     from pacesetter.orgs.models import User
 
     account = User.objects.filter(username="reporter").first()
@@ -119,6 +146,7 @@ def fill(template, tree):
            "{pB}": tree.person_b.pk, "{uA}": account.pk if account else 0,
            "{gA}": account.role_grants.get().pk if account else 0,
            "{A1}": tree.township_a1.pk,
+           "{ind}": getattr(Indicator.objects.filter(code="Q1").first(), "pk", 0),
            "{plan}": getattr(AssessmentPlan.objects.first(), "pk", 0)}
     text = json.dumps(template) if not isinstance(template, str) else template
     for key, value in ids.items():
@@ -171,7 +199,8 @@ def test_every_api_operation_is_covered_by_the_matrix(client, tree, outsider):
     operations = {(m, p) for p, item in spec["paths"].items() for m in item}
     covered = {(m, u.split("?")[0].replace("{A}", "{unit_id}").replace("{B}", "{unit_id}")
                 .replace("{A1}", "{unit_id}").replace("{plan}", "{plan_id}")
-                .replace("{pA}", "{person_id}").replace("{pB}", "{person_id}"))
+                .replace("{pA}", "{person_id}").replace("{pB}", "{person_id}")
+                .replace("{ind}", "{indicator_id}").replace("/lists/red", "/lists/{mark}"))
                for m, u, _b in API_CASES}
     lists_checked_above = {("get", "/api/v1/me"), ("get", "/api/v1/assessment/plans")}
     uncovered = {(m, p) for m, p in operations if (m, p) not in covered} - lists_checked_above

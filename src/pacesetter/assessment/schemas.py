@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict, StringConstraints
@@ -132,3 +132,203 @@ class VersionOut(Schema):
     number: int
     is_published: bool
     results: int
+
+
+Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+GroupName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Percent = Annotated[Decimal, Field(ge=0, le=100)]
+
+
+class IndicatorOut(Schema):
+    id: int
+    owner_id: int
+    parent_id: int | None
+    code: str
+    name: str
+    is_category: bool
+    unit_of_measure: str
+    direction: int
+    data_type: str
+    min_value: Decimal | None
+    max_value: Decimal | None
+    rule_kind: str
+    rule: dict[str, Any]
+    description: str
+    sort_order: int
+
+
+class IndicatorFields(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    parent_id: int | None = None
+    unit_of_measure: Annotated[str, StringConstraints(strip_whitespace=True,
+                                                      max_length=20)] = ""
+    direction: Literal[1, -1] = 1
+    data_type: Literal["number", "percent", "boolean", "count"] = "number"
+    min_value: Decimal | None = Field(None, ge=Decimal("-1e13"), le=Decimal("1e13"))
+    max_value: Decimal | None = Field(None, ge=Decimal("-1e13"), le=Decimal("1e13"))
+    rule_kind: Literal["", "normalize", "bands", "target", "rank", "deduction", "bonus",
+                       "veto"] = ""
+    rule: dict[str, Any] = Field(default_factory=dict)
+    description: Annotated[str, StringConstraints(max_length=2000)] = ""
+    sort_order: int = Field(0, ge=-1_000_000, le=1_000_000)
+
+
+class IndicatorIn(IndicatorFields):
+    code: Code
+    name: Text200
+    is_category: bool = False
+
+
+class IndicatorPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    code: Code | None = None
+    name: Text200 | None = None
+    parent_id: int | None = None
+    unit_of_measure: Annotated[str, StringConstraints(strip_whitespace=True,
+                                                      max_length=20)] | None = None
+    direction: Literal[1, -1] | None = None
+    data_type: Literal["number", "percent", "boolean", "count"] | None = None
+    min_value: Decimal | None = Field(None, ge=Decimal("-1e13"), le=Decimal("1e13"))
+    max_value: Decimal | None = Field(None, ge=Decimal("-1e13"), le=Decimal("1e13"))
+    rule_kind: Literal["normalize", "bands", "target", "rank", "deduction", "bonus",
+                       "veto"] | None = None
+    rule: dict[str, Any] | None = None
+    description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    sort_order: int | None = Field(None, ge=-1_000_000, le=1_000_000)
+
+
+class ListRulesIn(Schema):
+    red_top_n: int | None = Field(None, ge=0, le=1_000_000)
+    red_top_percent: Percent | None = None
+    black_bottom_n: int | None = Field(None, ge=0, le=1_000_000)
+    black_bottom_percent: Percent | None = None
+    gray_below_score: Decimal | None = Field(None, ge=Decimal("-1e6"), le=Decimal("1e6"))
+
+
+class PlanIn(ListRulesIn):
+    model_config = ConfigDict(extra="forbid")
+
+    owner_id: int
+    name: Text200
+    period_kind: Literal["day", "week", "month", "quarter", "half_year", "year"]
+    period_day: datetime.date
+    series: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] = ""
+    assessed_levels: list[Annotated[int, Field(ge=1, le=20)]] = Field(default_factory=list,
+                                                                    max_length=20)
+    assessed_groups: list[GroupName] = Field(default_factory=list, max_length=500)
+    ranking_groups: list[GroupName] = Field(default_factory=list, max_length=5000)
+
+
+class PlanPatch(ListRulesIn):
+    """Only the fields sent change; send null to clear a list rule."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text200 | None = None
+    series: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    period_kind: Literal["day", "week", "month", "quarter", "half_year", "year"] | None = None
+    period_day: datetime.date | None = None
+    assessed_levels: list[Annotated[int, Field(ge=1, le=20)]] | None = Field(None,
+                                                                           max_length=20)
+    assessed_groups: list[GroupName] | None = Field(None, max_length=500)
+    ranking_groups: list[GroupName] | None = Field(None, max_length=5000)
+
+
+class PlanIndicatorIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    weight: Percent = Decimal(0)
+    rule_kind: Literal["normalize", "bands", "target", "rank", "deduction", "bonus",
+                       "veto"] | None = None
+    rule: dict[str, Any] | None = None
+
+
+class WeightsIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    weights: dict[Code, Percent] = Field(..., max_length=500)
+
+
+class AhpIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    codes: list[Code] = Field(..., min_length=1, max_length=30)
+    pairwise: list[list[Annotated[float, Field(gt=0, le=9)]]] = Field(..., max_length=30)
+    method: Literal["eigenvector", "arithmetic", "geometric"] = "eigenvector"
+    ri: Literal["saaty", "chinese", "tummala_ling"] = "saaty"
+    override_reason: Annotated[str, StringConstraints(strip_whitespace=True,
+                                                      max_length=500)] = ""
+
+
+class AhpOut(Schema):
+    weights: dict[str, Decimal]
+    lambda_max: float
+    ci: float
+    ri: float
+    cr: float
+
+
+class ObjectiveWeightsIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    method: Literal["critic", "entropy"]
+    variant: Literal["minmax", "raw", "shifted"] = "minmax"
+
+
+class WeightsOut(Schema):
+    weights: dict[str, Decimal]
+
+
+class OpenedOut(Schema):
+    units: int
+
+
+class ReasonIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
+                                             max_length=500)]
+
+
+class ReviewIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    approve: bool
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+
+
+class BulkValueIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    unit: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+    indicator: Code
+    value: Decimal | None = Field(..., ge=Decimal("-1e13"), le=Decimal("1e13"))
+    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
+
+
+class BulkValuesIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    values: list[BulkValueIn] = Field(..., min_length=1, max_length=100_000)
+
+
+class ListMemberOut(Schema):
+    unit_id: int
+    unit_code: str
+    unit_name: str
+    ranking_group: str
+    group_rank: int
+    total: Decimal
+    vetoed: bool
+
+    @staticmethod
+    def resolve_unit_code(obj: UnitResult) -> str:
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_unit_name(obj: UnitResult) -> str:
+        return obj.unit.name
+
