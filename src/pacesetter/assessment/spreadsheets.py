@@ -266,24 +266,25 @@ def _instructions(sheet: Any, plan: AssessmentPlan, items: list[PlanIndicator]) 
 
 @dataclass
 class Upload:
-    """What a figures workbook holds: the entries to save, the problems found reading it, and
-    the position of every named cell, to list problems in sheet order."""
+    """What a figures workbook holds: the entries to save, the problems found reading it (with
+    their cells' positions), and the row of each unit, to list all problems in sheet order."""
 
     entries: list[ValueEntry] = field(default_factory=list)
     problems: list[dict[str, str]] = field(default_factory=list)
-    positions: dict[str, tuple[int, int]] = field(default_factory=dict)
-
-    def where(self, row: int, column: int) -> str:
-        label = cell_where(row, get_column_letter(column + 1))
-        self.positions[label] = (row, column)
-        return label
+    positions: list[tuple[int, int]] = field(default_factory=list)
+    unit_rows: dict[str, int] = field(default_factory=dict)
 
     def problem(self, row: int, column: int, message: str, unit: str = "") -> None:
-        self.problems.append({"where": self.where(row, column), "unit": unit, "indicator": "",
-                              "message": message})
+        self.problems.append({"where": cell_where(row, get_column_letter(column + 1)),
+                              "unit": unit, "indicator": "", "message": message})
+        self.positions.append((row, column))
 
-    def order(self, problem: dict[str, str]) -> tuple[int, int]:
-        return self.positions.get(problem["where"], (0, 0))
+    def in_order(self, figures: list[dict[str, str]]) -> list[dict[str, str]]:
+        """These problems and ``figures`` (the service's, in entry order) by row; a row's
+        figures keep their column order."""
+        keyed = [*zip(self.positions, self.problems, strict=True),
+                 *(((self.unit_rows.get(p["unit"], 0), 0), p) for p in figures)]
+        return [problem for _key, problem in sorted(keyed, key=lambda pair: pair[0])]
 
 
 @dataclass
@@ -348,9 +349,8 @@ def read_upload(source: IO[bytes], *, plan: AssessmentPlan) -> Upload:
     try:
         rows = workbook.worksheets[0].iter_rows(values_only=True)
         columns = _columns(next(rows, None) or (), _indicators(plan), upload)
-        first_row: dict[str, int] = {}
         for number, cells in enumerate(rows, start=2):
-            _read_row(number, cells, columns, upload, first_row)
+            _read_row(number, cells, columns, upload)
     finally:
         workbook.close()
     if not upload.entries and not upload.problems:
@@ -358,8 +358,7 @@ def read_upload(source: IO[bytes], *, plan: AssessmentPlan) -> Upload:
     return upload
 
 
-def _read_row(number: int, cells: tuple[Any, ...], columns: _Columns, upload: Upload,
-              first_row: dict[str, int]) -> None:
+def _read_row(number: int, cells: tuple[Any, ...], columns: _Columns, upload: Upload) -> None:
     def cell(index: int) -> Any:
         value = cells[index] if index < len(cells) else None
         return None if isinstance(value, str) and not value.strip() else value
@@ -371,14 +370,14 @@ def _read_row(number: int, cells: tuple[Any, ...], columns: _Columns, upload: Up
         if read:
             upload.problem(number, columns.unit_code, _("The unit code is empty."))
         return
-    if unit_code in first_row:
+    if unit_code in upload.unit_rows:
         upload.problem(number, columns.unit_code, _("Unit %(code)s is already on row %(row)d.")
-                       % {"code": unit_code, "row": first_row[unit_code]}, unit=unit_code)
+                       % {"code": unit_code, "row": upload.unit_rows[unit_code]}, unit=unit_code)
         return
-    if len(first_row) >= MAX_ROWS:
+    if len(upload.unit_rows) >= MAX_ROWS:
         raise ValidationFailed(_("The file has more than %(max)d rows.") % {"max": MAX_ROWS})
-    first_row[unit_code] = number
-    unit_where = upload.where(number, columns.unit_code)
+    upload.unit_rows[unit_code] = number
+    unit_where = cell_where(number, get_column_letter(columns.unit_code + 1))
     for index, code in columns.values.items():
         value = cell(index)
         note_at = columns.notes.get(code)
@@ -387,7 +386,7 @@ def _read_row(number: int, cells: tuple[Any, ...], columns: _Columns, upload: Up
             value=value if value is None or isinstance(value, (int, float, str, Decimal))
             else str(value),
             comment=None if note_at is None else _text(cell(note_at)),
-            where=upload.where(number, index), unit_where=unit_where))
+            where=cell_where(number, get_column_letter(index + 1)), unit_where=unit_where))
 
 
 def values_upload(*, actor: Any, plan: AssessmentPlan, source: IO[bytes], note: str = ""
@@ -396,14 +395,14 @@ def values_upload(*, actor: Any, plan: AssessmentPlan, source: IO[bytes], note: 
     problem of the file and of its figures named by row and column. Returns values written."""
     upload = read_upload(source, plan=plan)
     with transaction.atomic():
-        problems = list(upload.problems)
+        figures: list[dict[str, str]] = []
         written = 0
         try:
             written = values_upsert(actor=actor, plan=plan, entries=upload.entries, note=note)
         except ValidationFailed as error:
-            problems += error.extra.get("errors", [])
-        if problems:
-            problems.sort(key=upload.order)
+            figures = error.extra.get("errors", [])
+        if upload.problems or figures:
+            problems = upload.in_order(figures)
             raise ValidationFailed(
                 ngettext("Nothing was saved: %(count)d problem in the file.",
                          "Nothing was saved: %(count)d problems in the file.", len(problems))
