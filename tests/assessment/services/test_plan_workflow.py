@@ -213,3 +213,35 @@ def test_the_database_refuses_to_change_a_published_result(plan, province_admin)
             UnitResult.objects.filter(version=version).delete()
     assert not UnitResult.objects.filter(total=Decimal(999)).exists()
     assert ResultVersion.objects.get(pk=version.pk).note == ""
+
+
+def test_opening_takes_the_assessed_groups_and_the_first_ranking_group(tree, province_admin,
+                                                                     period):
+    # given counties in peer groups: A in 市辖区 and 县(市), B in 县(市) only, C in none, and an
+    # inactive county D in 县(市)
+    from pacesetter.orgs.services import peer_groups_ensure
+
+    groups = peer_groups_ensure(["市辖区", "县(市)", "其他"])
+    county_c = UnitFactory(code="371102", parent=tree.city2)
+    county_d = UnitFactory(code="371103", parent=tree.city2, is_active=False)
+    tree.county_a.peer_groups.set([groups["市辖区"], groups["县(市)"]])
+    tree.county_b.peer_groups.set([groups["县(市)"], groups["其他"]])
+    county_d.peer_groups.set([groups["县(市)"]])
+    plan = services.plan_create(actor=province_admin, owner=tree.province, name="分组考核",
+                                period=period, assessed_levels=[3],
+                                assessed_groups=["县(市)", "市辖区"],
+                                ranking_groups=["县(市)", "市辖区"])
+    indicator = services.indicator_create(actor=province_admin, owner=tree.province, code="G1",
+                                          name="g", rule_kind="normalize",
+                                          rule={"method": "minmax"})
+    services.plan_indicator_set(actor=province_admin, plan=plan, indicator=indicator,
+                                weight=100)
+    # when
+    count = services.plan_open(actor=province_admin, plan=plan)
+    # then A and B are assessed (once each), C (no group) and D (inactive) are not
+    assert count == 2
+    assert dict(plan.plan_units.values_list("unit__code", "ranking_group")) == {
+        "370502": "县(市)", "370503": "县(市)"}
+    assert sorted(plan.submissions.values_list("unit__code", "status")) == [
+        ("370502", "draft"), ("370503", "draft")]
+    assert not plan.plan_units.filter(unit=county_c).exists()
