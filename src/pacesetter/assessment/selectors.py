@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from pacesetter.assessment import access
 from pacesetter.assessment.models import (
     AssessmentPlan,
+    Indicator,
     IndicatorValue,
     ResultVersion,
     Submission,
@@ -67,3 +68,30 @@ def unit_values(*, actor: Any, plan: AssessmentPlan, unit: Unit) -> QuerySet[Ind
         raise NotFound(_("Unit not found."))
     return IndicatorValue.objects.filter(plan=plan, unit=unit).select_related(
         "plan_indicator__indicator").order_by("plan_indicator__sort_order", "plan_indicator")
+
+
+def _chain_paths(unit: Unit) -> list[str]:
+    """The paths of ``unit`` and its ancestors, read from its own path."""
+    parts = unit.path.strip("/").split("/")
+    return ["/" + "/".join(parts[:depth]) + "/" for depth in range(1, len(parts) + 1)]
+
+
+def catalog_units(*, unit: Unit) -> list[Unit]:
+    """``unit`` and its ancestors, root first: the catalogs a plan owned by ``unit`` draws
+    on. ``unit`` must have been loaded through the caller's scope."""
+    return list(Unit.objects.filter(path__in=_chain_paths(unit)).order_by("level"))
+
+
+def catalog(*, actor: Any, unit: Unit) -> QuerySet[Indicator]:
+    """Categories and indicators of ``unit``'s catalog and of the catalogs above it (one
+    query); nothing of other subtrees."""
+    return (Indicator.objects.filter(owner__path__in=_chain_paths(unit))
+            .select_related("owner").order_by("owner__level", "sort_order", "code"))
+
+
+def catalog_indicator(*, actor: Any, unit: Unit, indicator_id: Any) -> Indicator:
+    """One entry of ``unit``'s catalog or of one above it, or ``NotFound``."""
+    try:
+        return catalog(actor=actor, unit=unit).get(pk=scope.as_id(indicator_id))
+    except (Indicator.DoesNotExist, TypeError, ValueError):
+        raise NotFound(_("Indicator not found.")) from None
