@@ -37,3 +37,28 @@ def plan(tree, province_admin, period):
 def figures(a1, a2, b1=0, v1=0):
     return {"A1": (Decimal(a1), ""), "A2": (Decimal(a2), ""), "B1": (Decimal(b1), ""),
             "V1": (Decimal(v1), "")}
+
+
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Evidence files go to a directory of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def list_plan(plan, province_admin, tree, media_root):
+    """The shared plan with two items drawn from the lists (L1: bonus 2 per confirmed
+    achievement up to 3; N1: deduction 2 per confirmed negative entry up to 6), opened."""
+    for code, name, kind, rule in (
+            ("L1", "实绩清单加分", "bonus", {"per": 2, "cap": 3, "source": "list"}),
+            ("N1", "负面清单扣分", "deduction", {"per": 2, "cap": 6, "source": "list"})):
+        indicator = services.indicator_create(actor=province_admin, owner=tree.province,
+                                              code=code, name=name, rule_kind=kind, rule=rule,
+                                              data_type="count")
+        services.plan_indicator_set(actor=province_admin, plan=plan, indicator=indicator)
+    services.plan_open(actor=province_admin, plan=plan)
+    return plan

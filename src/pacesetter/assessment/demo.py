@@ -1,6 +1,7 @@
 """The demo's assessment: the province's monthly assessment of its county-level units.
 
-20 indicators in 4 categories (bonus, deduction and veto among them), September and October
+20 indicators in 4 categories (bonus, deduction and veto among them; the bonus C4 and the
+deduction D4 count confirmed entries of the achievement and negative lists), September and October
 scored and published with red, gray and black lists (September corrected into a version 2),
 and November open for reporting, so that 依兰县's reporter can enter figures. Figures are drawn
 from a fixed seed around each county's steady "quality", so months resemble each other.
@@ -15,7 +16,7 @@ from typing import Any
 
 from django.db import transaction
 
-from pacesetter.assessment import services
+from pacesetter.assessment import records, scoring, services
 from pacesetter.assessment.models import AssessmentPlan, Indicator
 from pacesetter.orgs.models import Unit, User
 
@@ -53,7 +54,8 @@ CATALOG: list[tuple[str, str, list[tuple[Any, ...]]]] = [
          {"target": 100, "cap": 1}, 6),
         ("C3", "创新项目路演评审得分", "分", 1, "number", 0, 100, "normalize",
          {"method": "efficacy", "satisfactory": 95, "unacceptable": 60}, 6),
-        ("C4", "完成“急难险重”任务", "项", 1, "count", 0, 50, "bonus", {"per": 1, "cap": 3}, 0),
+        ("C4", "完成“急难险重”任务", "项", 1, "count", 0, 50, "bonus",
+         {"per": 1, "cap": 3, "source": "list"}, 0),
         ("C5", "党群服务中心（站）覆盖率", "%", 1, "percent", 0, 100, "bands",
          {"bands": [[100, 100], [95, 85], [85, 70], [0, 50]]}, 5),
     ]),
@@ -64,7 +66,8 @@ CATALOG: list[tuple[str, str, list[tuple[Any, ...]]]] = [
          {"target": 98, "cap": 1}, 5),
         ("D3", "督查问题整改销号率", "%", 1, "percent", 0, 100, "bands",
          {"bands": [[100, 100], [90, 85], [80, 70], [0, 40]]}, 6),
-        ("D4", "被上级通报批评", "次", -1, "count", 0, 50, "deduction", {"per": 2, "cap": 6}, 0),
+        ("D4", "被上级通报批评", "次", -1, "count", 0, 50, "deduction",
+         {"per": 2, "cap": 6, "source": "list"}, 0),
         ("D5", "发生重大违纪违法案件", "", 1, "boolean", 0, 1, "veto", {"at_least": 1}, 0),
     ]),
 ]
@@ -133,9 +136,61 @@ def _report(actor: User, plan: AssessmentPlan, indicators: list[Indicator],
         figures = {i.code: (_figure(i.code, i.data_type, float(i.max_value), q, rng,
                                     plan_unit.unit_id == vetoed), "")
                    for i in indicators}
+        for i in indicators:
+            if scoring.from_lists(i.rule_kind, i.rule):
+                del figures[i.code]
         services.values_save(actor=actor, plan=plan, unit=plan_unit.unit, values=figures)
         services.submission_submit(actor=actor, plan=plan, unit=plan_unit.unit)
         services.submission_review(actor=actor, plan=plan, unit=plan_unit.unit, approve=True)
+
+
+ACHIEVEMENTS = (
+    ("assessment", "组织党员突击队参与汛期堤防抢险，连续奋战72小时，圆满完成任务"),
+    ("project", "高质量完成重点项目征地拆迁攻坚任务，提前15天交地"),
+    ("award", "森林防火专项攻坚成效突出，受到省委通报表扬"),
+    ("assessment", "牵头完成抗旱保苗应急任务，组织党员干部结对帮扶困难农户"),
+)
+NEGATIVES = (
+    ("inspection", "党建工作专项督查发现问题整改不力，被市委组织部通报批评"),
+    ("complaint", "信访事项办理超期，群众反映强烈，被上级通报批评"),
+    ("inspection", "“三会一课”记录补记代记，被上级通报批评"),
+)
+REPORTER = "yilan_tianbao"
+
+
+def _lists(actor: User, plan: AssessmentPlan, quality: dict[int, float]) -> None:
+    """Achievements of the best counties count under C4 (bonus), negative entries of the
+    weakest under D4 (deduction), recorded by the province and so confirmed; in an open plan,
+    依兰县's reporter also reports one that waits for confirmation. A random stream of its own
+    leaves the figures as they were before the lists existed."""
+    rng = random.Random(SEED * 100 + plan.period.start.month)
+    items = {i.indicator.code: i for i in records.list_items(plan)}
+    units = {pu.unit_id: pu.unit for pu in plan.plan_units.select_related("unit")}
+    ranked = sorted(units, key=lambda unit_id: (-quality[unit_id], units[unit_id].code))
+    today = datetime.date.today()
+
+    def day() -> datetime.date:
+        offset = rng.randrange((plan.period.end - plan.period.start).days + 1)
+        return min(plan.period.start + datetime.timedelta(days=offset), today)
+
+    for unit_id in ranked[:8]:
+        for _ in range(rng.randint(1, 3)):
+            source, text = rng.choice(ACHIEVEMENTS)
+            records.list_entry_create(actor=actor, unit=units[unit_id], plan=plan,
+                                      kind="achievement", date=day(), text=text, source=source,
+                                      plan_indicator=items["C4"])
+    for unit_id in ranked[-6:]:
+        for _ in range(rng.randint(1, 2)):
+            source, text = rng.choice(NEGATIVES)
+            records.list_entry_create(actor=actor, unit=units[unit_id], plan=plan,
+                                      kind="negative", date=day(), text=text, source=source,
+                                      plan_indicator=items["D4"])
+    reporter = User.objects.filter(username=REPORTER).first()
+    yilan = next((u for u in units.values() if u.code == "230123"), None)
+    if plan.status == "collecting" and reporter is not None and yilan is not None:
+        records.list_entry_create(actor=reporter, unit=yilan, plan=plan, kind="achievement",
+                                  date=day(), text="组织党员志愿者完成松花江段防汛巡堤任务",
+                                  source="assessment", plan_indicator=items["C4"])
 
 
 @transaction.atomic
@@ -152,6 +207,7 @@ def load() -> dict[str, int]:
     for month in (9, 10):
         plan = _plan(actor, owner, indicators, month)
         _report(actor, plan, indicators, quality, rng, skip=set())
+        _lists(actor, plan, quality)
         services.plan_score(actor=actor, plan=plan)
         services.plan_publish(actor=actor, plan=plan, note=f"{plan.period.label}通报")
         if month == 9:
@@ -163,4 +219,5 @@ def load() -> dict[str, int]:
             services.plan_publish(actor=actor, plan=plan, note="更正后重新发布")
     november = _plan(actor, owner, indicators, 11)
     _report(actor, november, indicators, quality, rng, skip={"230123"})
+    _lists(actor, november, quality)
     return {"plans": 3}

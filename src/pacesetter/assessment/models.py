@@ -343,3 +343,117 @@ class UnitResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.total}"
+
+
+class EntryKind(models.TextChoices):
+    ACHIEVEMENT = "achievement", _("Achievement")
+    NEGATIVE = "negative", _("Negative")
+
+
+class EntrySource(models.TextChoices):
+    ASSESSMENT = "assessment", _("Assessment")
+    PROJECT = "project", _("Project")
+    ROADSHOW = "roadshow", _("Roadshow")
+    INSPECTION = "inspection", _("Inspection")
+    COMPLAINT = "complaint", _("Complaint")
+    AWARD = "award", _("Award")
+    OTHER = "other", _("Other")
+
+
+class EntryStatus(models.TextChoices):
+    REPORTED = "reported", _("Reported")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ListEntry(models.Model):
+    """An entry of a unit's achievement list (实绩清单) or negative list (负面表现清单).
+
+    ``unit`` places the entry in the hierarchy (who sees it). An entry may belong to a plan and
+    count under one of its bonus or deduction items (``plan_indicator``); a confirmed entry
+    then adds one occurrence to that item when the plan is scored. Entries a unit reports
+    itself wait for confirmation by the plan's administrators or by administrators above the
+    unit; entries those administrators record are confirmed at once.
+    """
+
+    kind = models.CharField(_("kind of entry"), max_length=16, choices=EntryKind.choices)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT,
+                             related_name="+")
+    plan = models.ForeignKey(AssessmentPlan, verbose_name=_("plan"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="list_entries")
+    plan_indicator = models.ForeignKey(PlanIndicator, verbose_name=_("counts under"),
+                                       null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="list_entries")
+    date = models.DateField(_("date"))
+    text = models.TextField(_("description"), max_length=2000)
+    source = models.CharField(_("source"), max_length=16, choices=EntrySource.choices,
+                              default=EntrySource.OTHER)
+    status = models.CharField(_("status"), max_length=16, choices=EntryStatus.choices,
+                              default=EntryStatus.REPORTED)
+    reject_reason = models.CharField(_("reason for rejection"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
+                                    on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"),
+                                    null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("list entry")
+        verbose_name_plural = _("list entries")
+        indexes = [
+            models.Index(fields=["plan", "status", "plan_indicator"],
+                         name="list_entry_plan_status"),
+            models.Index(fields=["unit", "kind", "date"], name="list_entry_unit_kind"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(plan_indicator__isnull=True) | models.Q(plan__isnull=False),
+                name="list_entry_item_needs_plan"),
+            models.CheckConstraint(
+                condition=~models.Q(status="rejected") | ~models.Q(reject_reason=""),
+                name="list_entry_rejection_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.get_kind_display()} · {self.date}"
+
+
+class Attachment(models.Model):
+    """An evidence file (佐证材料) for a list entry or for a reported figure.
+
+    Files are stored under a random name and served only through a view that checks the
+    reader's scope over ``unit`` (or that they run ``plan``); they never get a public URL.
+    """
+
+    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/", max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT,
+                             related_name="+")
+    plan = models.ForeignKey(AssessmentPlan, verbose_name=_("plan"), null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    entry = models.ForeignKey(ListEntry, verbose_name=_("list entry"), null=True, blank=True,
+                              on_delete=models.CASCADE, related_name="evidence")
+    value = models.ForeignKey(IndicatorValue, verbose_name=_("indicator value"), null=True,
+                              blank=True, on_delete=models.CASCADE, related_name="evidence")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"),
+                                    on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(entry__isnull=True, value__isnull=False)
+                | models.Q(entry__isnull=False, value__isnull=True),
+                name="attachment_belongs_to_one"),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

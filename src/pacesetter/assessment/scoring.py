@@ -23,6 +23,8 @@ from pacesetter import engine
 from pacesetter.assessment.models import WEIGHTED_RULES, ListMark, RuleKind
 
 NORMALIZE_METHODS = ("minmax", "target", "efficacy")
+SOURCE_VALUES = "values"
+SOURCE_LIST = "list"
 
 
 class RuleError(ValueError):
@@ -83,7 +85,9 @@ def validate_rule(kind: str, rule: dict[str, Any]) -> dict[str, Any]:
       (≥ for higher-is-better, ≤ for lower-is-better, best band first) gives the points
     - target: {"target", "cap" (default 1)}: min(value/target, cap) × 100
     - rank: {"points": [first, second, ...], "otherwise"}: points by rank among the units
-    - deduction / bonus: {"per", "cap"}: min(occurrences × per, cap)
+    - deduction / bonus: {"per", "cap", "source"}: min(occurrences × per, cap); with
+      "source": "list" the occurrences are the unit's confirmed entries of the achievement or
+      negative list counted under the item, not a reported figure
     - veto: {"at_least"}: vetoed when the value reaches it (1 for a yes/no indicator)
     """
     if kind not in RuleKind.values:
@@ -124,9 +128,22 @@ def validate_rule(kind: str, rule: dict[str, Any]) -> dict[str, Any]:
         return {"points": [_number({"v": p}, "v") for p in points],
                 "otherwise": _number(rule, "otherwise", required=False) or 0.0}
     if kind in (RuleKind.DEDUCTION, RuleKind.BONUS):
-        return {"per": _number(rule, "per", positive=True),
-                "cap": _number(rule, "cap", positive=True)}
+        clean = {"per": _number(rule, "per", positive=True),
+                 "cap": _number(rule, "cap", positive=True)}
+        source = rule.get("source", SOURCE_VALUES)
+        if source not in (SOURCE_VALUES, SOURCE_LIST):
+            raise RuleError(_("“source” must be “%(values)s” or “%(list)s”.")
+                            % {"values": SOURCE_VALUES, "list": SOURCE_LIST})
+        if source == SOURCE_LIST:
+            clean["source"] = SOURCE_LIST
+        return clean
     return {"at_least": _number(rule, "at_least")}
+
+
+def from_lists(rule_kind: str, rule: dict[str, Any]) -> bool:
+    """Whether a bonus or deduction item counts list entries instead of a reported figure."""
+    return (rule_kind in (RuleKind.BONUS, RuleKind.DEDUCTION)
+            and rule.get("source") == SOURCE_LIST)
 
 
 def _points(column: np.ndarray, spec: IndicatorSpec) -> np.ndarray:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pacesetter.assessment import editor_views, file_views, views
+from pacesetter.assessment import editor_views, file_views, record_views, views
 
 app_name = "assessment"
 urlpatterns = [
@@ -37,6 +37,17 @@ urlpatterns = [
          name="ahp_preview"),
     path("assessment/<int:plan_id>/editor/data/", editor_views.weights_data,
          name="weights_data"),
+    path("assessment/<int:plan_id>/lists/", record_views.plan_lists, name="plan_lists"),
+    path("assessment/<int:plan_id>/lists/export.xlsx", record_views.plan_lists_export,
+         name="plan_lists_export"),
+    path("assessment/<int:plan_id>/units/<int:unit_id>/lists/", record_views.unit_lists,
+         name="unit_lists"),
+    path("assessment/lists/<int:entry_id>/review/", record_views.entry_review,
+         name="entry_review"),
+    path("assessment/evidence/<int:attachment_id>/", record_views.evidence_download,
+         name="evidence_download"),
+    path("assessment/evidence/<int:attachment_id>/delete/", record_views.evidence_delete,
+         name="evidence_delete"),
     path("assessment/<int:plan_id>/<slug:action>/", views.plan_action, name="plan_action"),
     path("assessment/<int:plan_id>/units/<int:unit_id>/", views.unit_values, name="unit_values"),
     path("assessment/<int:plan_id>/units/<int:unit_id>/review/", views.submission_review,

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pacesetter.assessment import access, selectors, services
+from pacesetter.assessment import access, record_views, records, scoring, selectors, services
 from pacesetter.assessment.forms import ReasonForm, UnitValuesForm
 from pacesetter.assessment.models import ListMark, PlanStatus, SubmissionStatus
 from pacesetter.errors import ApplicationError, NotFound
@@ -83,6 +83,11 @@ def unit_values(request: HttpRequest, plan_id: int, unit_id: int) -> HttpRespons
     if submission is None:
         raise NotFound(_("This unit is not assessed by the plan."))
     items = list(plan.plan_indicators.select_related("indicator"))
+    listed = [i for i in items if scoring.from_lists(i.rule_kind, i.rule)]
+    items = [i for i in items if not scoring.from_lists(i.rule_kind, i.rule)]
+    evidence = records.value_evidence(actor=request.user, plan=plan, unit=unit)
+    for item in items:
+        item.evidence_files = evidence.get(item.pk, [])
     stored = {v.plan_indicator_id: v for v in selectors.unit_values(
         actor=request.user, plan=plan, unit=unit)}
     initial = {}
@@ -92,8 +97,15 @@ def unit_values(request: HttpRequest, plan_id: int, unit_id: int) -> HttpRespons
             initial[f"c_{item.indicator.code}"] = stored[item.pk].comment
     form = UnitValuesForm(request.POST or None, items=items, initial=initial)
     if request.method == "POST" and form.is_valid():
+        uploads = {i: files for i in items if (files := request.FILES.getlist(
+            f"e_{i.indicator.code}"))}
         try:
+            for item, files in uploads.items():
+                records.check_files(files, field=item.indicator.code)
             services.values_save(actor=request.user, plan=plan, unit=unit, values=form.values())
+            for item, files in uploads.items():
+                records.value_evidence_add(actor=request.user, plan=plan, unit=unit,
+                                           plan_indicator=item, files=files)
             if "submit" in request.POST:
                 services.submission_submit(actor=request.user, plan=plan, unit=unit)
         except ApplicationError as error:
@@ -110,6 +122,7 @@ def unit_values(request: HttpRequest, plan_id: int, unit_id: int) -> HttpRespons
         "plan": plan, "unit": unit, "submission": submission, "form": form,
         "editable": _editable(request, plan, submission),
         "can_run": access.can_run(request.user, plan),
+        "listed": listed, "accept": record_views.ACCEPT,
     })
 
 

@@ -1,0 +1,235 @@
+"""The pages of the achievement and negative lists, evidence downloads, and evidence on the
+data-entry page; every page tried by an administrator of another county."""
+
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from pacesetter.assessment import records, services
+from pacesetter.assessment.models import Attachment, EntryStatus, IndicatorValue, ListEntry
+from pacesetter.audit.models import AuditEntry
+from tests.assessment.conftest import PDF
+
+DAY = "2026-10-12"
+
+
+@pytest.fixture
+def entry_a(list_plan, reporter, tree):
+    """A reported achievement of county A under L1, with one evidence file."""
+    return records.list_entry_create(
+        actor=reporter, unit=tree.county_a, plan=list_plan, kind="achievement",
+        date=datetime.date(2026, 10, 12), text="完成防汛抢险任务", source="assessment",
+        plan_indicator=list_plan.plan_indicators.get(indicator__code="L1"),
+        files=[SimpleUploadedFile("表彰.pdf", PDF)])
+
+
+def entry_form(plan, **fields):
+    data = {"kind": "achievement", "date": DAY, "source": "award", "text": "获评省级先进基层党组织",
+            "plan_indicator": plan.plan_indicators.get(indicator__code="L1").pk}
+    data.update(fields)
+    return data
+
+
+def test_a_reporter_records_an_entry_with_evidence(client, list_plan, reporter, tree):
+    client.force_login(reporter)
+    url = reverse("assessment:unit_lists", args=[list_plan.pk, tree.county_a.pk])
+    page = client.get(url).content.decode()
+    assert 'id="add-entry"' in page and 'enctype="multipart/form-data"' in page
+    answer = client.post(url, {**entry_form(list_plan),
+                               "files": [SimpleUploadedFile("证书.pdf", PDF)]})
+    assert answer.status_code == 302
+    entry = ListEntry.objects.get()
+    assert (entry.unit, entry.status, entry.recorded_by) == (tree.county_a, "reported", reporter)
+    assert entry.evidence.get().original_name == "证书.pdf"
+    listing = client.get(url).content.decode()
+    assert "获评省级先进基层党组织" in listing and "证书.pdf" in listing
+
+
+def test_a_bad_file_is_named_on_the_page_and_nothing_is_saved(client, list_plan, reporter,
+                                                              tree):
+    client.force_login(reporter)
+    url = reverse("assessment:unit_lists", args=[list_plan.pk, tree.county_a.pk])
+    answer = client.post(url, {**entry_form(list_plan),
+                               "files": [SimpleUploadedFile("病毒.exe", b"MZ\x90")]})
+    assert answer.status_code == 200
+    errors = answer.context["form"].non_field_errors()
+    assert any("病毒.exe" in e for e in errors)
+    assert not ListEntry.objects.exists() and not Attachment.objects.exists()
+
+
+def test_an_administrator_confirms_from_the_plans_lists(client, entry_a, province_admin,
+                                                        list_plan):
+    client.force_login(province_admin)
+    url = reverse("assessment:plan_lists", args=[list_plan.pk])
+    page = client.get(url, {"status": "reported"}).content.decode()
+    assert reverse("assessment:entry_review", args=[entry_a.pk]) in page
+    answer = client.post(reverse("assessment:entry_review", args=[entry_a.pk]),
+                         {"confirm": "1", "next": url + "?status=reported"})
+    assert answer.status_code == 302 and answer["Location"] == url + "?status=reported"
+    entry_a.refresh_from_db()
+    assert entry_a.status == EntryStatus.CONFIRMED
+    assert "完成防汛抢险任务" not in client.get(url, {"status": "reported"}).content.decode()
+    assert "完成防汛抢险任务" in client.get(url, {"status": "confirmed"}).content.decode()
+
+
+def test_a_rejection_without_reason_is_refused_with_a_message(client, entry_a, province_admin):
+    client.force_login(province_admin)
+    answer = client.post(reverse("assessment:entry_review", args=[entry_a.pk]),
+                         {"confirm": "0", "next": "https://evil.example/"}, follow=True)
+    assert [m.level_tag for m in answer.context["messages"]] == ["error"]
+    assert answer.redirect_chain[0][0] == reverse("assessment:plan_lists",
+                                                  args=[entry_a.plan_id])
+    entry_a.refresh_from_db()
+    assert entry_a.status == EntryStatus.REPORTED
+
+
+def test_a_reporter_cannot_confirm(client, entry_a, reporter):
+    client.force_login(reporter)
+    answer = client.post(reverse("assessment:entry_review", args=[entry_a.pk]), {"confirm": "1"})
+    assert answer.status_code == 403
+    entry_a.refresh_from_db()
+    assert entry_a.status == EntryStatus.REPORTED
+
+
+def test_evidence_downloads_as_an_attachment(client, entry_a, reporter):
+    client.force_login(reporter)
+    attachment = entry_a.evidence.get()
+    answer = client.get(reverse("assessment:evidence_download", args=[attachment.pk]))
+    assert answer.status_code == 200
+    assert b"".join(answer.streaming_content) == PDF
+    assert answer["Content-Type"] == "application/pdf"
+    assert answer["Content-Disposition"].startswith("attachment;")
+    assert answer["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_lists_export_to_excel(client, entry_a, province_admin, list_plan):
+    client.force_login(province_admin)
+    answer = client.get(reverse("assessment:plan_lists_export", args=[list_plan.pk]))
+    sheet = load_workbook(io.BytesIO(answer.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 2
+    assert rows[1][0] == "370502" and rows[1][7] == "完成防汛抢险任务" and rows[1][11] == 1
+
+
+def test_the_lists_page_costs_no_query_per_entry(client, list_plan, province_admin, tree,
+                                                 django_assert_max_num_queries):
+    for n in range(12):
+        records.list_entry_create(actor=province_admin, unit=tree.county_a, plan=list_plan,
+                                  kind="negative", date=datetime.date(2026, 10, 1),
+                                  text=f"问题{n}", files=[SimpleUploadedFile("a.pdf", PDF)])
+    client.force_login(province_admin)
+    with django_assert_max_num_queries(14):
+        client.get(reverse("assessment:plan_lists", args=[list_plan.pk]))
+
+
+# --- the data-entry page -------------------------------------------------------------------
+
+def test_list_items_are_not_entered_by_hand(client, list_plan, reporter, tree):
+    client.force_login(reporter)
+    page = client.get(reverse("assessment:unit_values", args=[list_plan.pk, tree.county_a.pk]))
+    assert "v_L1" not in page.context["form"].fields
+    assert "v_A1" in page.context["form"].fields
+    assert reverse("assessment:unit_lists", args=[list_plan.pk, tree.county_a.pk]) in (
+        page.content.decode())
+
+
+def test_a_reporter_attaches_evidence_to_a_figure(client, list_plan, reporter, tree):
+    client.force_login(reporter)
+    url = reverse("assessment:unit_values", args=[list_plan.pk, tree.county_a.pk])
+    answer = client.post(url, {"v_A1": "98", "v_A2": "96", "save": "1",
+                               "e_A2": [SimpleUploadedFile("测评报告.pdf", PDF)]})
+    assert answer.status_code == 302
+    attachment = Attachment.objects.get()
+    assert attachment.value.plan_indicator.indicator.code == "A2"
+    assert "测评报告.pdf" in client.get(url).content.decode()
+    # and removes it again
+    client.post(reverse("assessment:evidence_delete", args=[attachment.pk]))
+    assert not Attachment.objects.exists()
+
+
+def test_a_bad_evidence_file_stops_the_save(client, list_plan, reporter, tree):
+    client.force_login(reporter)
+    url = reverse("assessment:unit_values", args=[list_plan.pk, tree.county_a.pk])
+    answer = client.post(url, {"v_A1": "98", "v_A2": "96", "save": "1",
+                               "e_A2": [SimpleUploadedFile("报告.pdf", b"<html></html>")]})
+    assert answer.status_code == 200
+    assert any("报告.pdf" in e for e in answer.context["form"].errors["v_A2"])
+    assert not IndicatorValue.objects.filter(value__isnull=False).exists()
+    assert not Attachment.objects.exists()
+
+
+# --- scope -----------------------------------------------------------------------------------
+
+def _state():
+    return (list(ListEntry.objects.order_by("pk").values_list("status", "text", "reject_reason")),
+            list(Attachment.objects.order_by("pk").values_list("file", flat=True)),
+            list(IndicatorValue.objects.order_by("pk").values_list("value", flat=True)),
+            AuditEntry.objects.count())
+
+
+@pytest.mark.parametrize(("method", "name"), [
+    ("get", "plan_lists?unit"),
+    ("get", "unit_lists"),
+    ("post", "unit_lists"),
+    ("post", "entry_review"),
+    ("get", "evidence_download"),
+    ("post", "evidence_delete"),
+    ("get", "value_evidence_download"),
+    ("post", "value_evidence_delete"),
+])
+def test_an_outsider_finds_nothing_and_changes_nothing(client, entry_a, list_plan, reporter,
+                                                       outsider, tree, method, name):
+    figure = records.value_evidence_add(
+        actor=reporter, plan=list_plan, unit=tree.county_a,
+        plan_indicator=list_plan.plan_indicators.get(indicator__code="A1"),
+        files=[SimpleUploadedFile("a.pdf", PDF)])[0]
+    urls = {
+        "plan_lists?unit": reverse("assessment:plan_lists", args=[list_plan.pk])
+        + f"?unit={tree.county_a.pk}",
+        "unit_lists": reverse("assessment:unit_lists", args=[list_plan.pk, tree.county_a.pk]),
+        "entry_review": reverse("assessment:entry_review", args=[entry_a.pk]),
+        "evidence_download": reverse("assessment:evidence_download",
+                                     args=[entry_a.evidence.get().pk]),
+        "evidence_delete": reverse("assessment:evidence_delete",
+                                   args=[entry_a.evidence.get().pk]),
+        "value_evidence_download": reverse("assessment:evidence_download", args=[figure.pk]),
+        "value_evidence_delete": reverse("assessment:evidence_delete", args=[figure.pk]),
+    }
+    data = {**entry_form(list_plan), "confirm": "1",
+            "files": [SimpleUploadedFile("x.pdf", PDF)]} if method == "post" else None
+    before = _state()
+    client.force_login(outsider)
+    answer = getattr(client, method)(urls[name], data)
+    assert answer.status_code == 404
+    assert _state() == before
+
+
+def test_an_outsider_sees_none_of_county_as_entries_in_lists_or_export(client, entry_a,
+                                                                        list_plan, outsider):
+    client.force_login(outsider)
+    page = client.get(reverse("assessment:plan_lists", args=[list_plan.pk]))
+    assert page.status_code == 200
+    assert "完成防汛抢险任务" not in page.content.decode()
+    export = client.get(reverse("assessment:plan_lists_export", args=[list_plan.pk]))
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    assert len(rows) == 1
+
+
+def test_an_outsider_cannot_reach_a_plan_they_do_not_see(client, tree, outsider, period,
+                                                         province_admin):
+    hidden = services.plan_create(actor=province_admin, owner=tree.city2, name="日照市考核",
+                                  period=period, assessed_levels=[3])
+    client.force_login(outsider)
+    for name in ("plan_lists", "plan_lists_export"):
+        assert client.get(reverse(f"assessment:{name}", args=[hidden.pk])).status_code == 404
+
+
+def test_the_plan_page_links_to_the_lists(client, list_plan, reporter, tree):
+    client.force_login(reporter)
+    page = client.get(reverse("assessment:plan_detail", args=[list_plan.pk])).content.decode()
+    assert reverse("assessment:plan_lists", args=[list_plan.pk]) in page
+    assert reverse("assessment:unit_lists", args=[list_plan.pk, tree.county_a.pk]) in page
