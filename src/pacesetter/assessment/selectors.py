@@ -76,12 +76,6 @@ def _chain_paths(unit: Unit) -> list[str]:
     return ["/" + "/".join(parts[:depth]) + "/" for depth in range(1, len(parts) + 1)]
 
 
-def catalog_units(*, unit: Unit) -> list[Unit]:
-    """``unit`` and its ancestors, root first: the catalogs a plan owned by ``unit`` draws
-    on. ``unit`` must have been loaded through the caller's scope."""
-    return list(Unit.objects.filter(path__in=_chain_paths(unit)).order_by("level"))
-
-
 def catalog(*, actor: Any, unit: Unit) -> QuerySet[Indicator]:
     """Categories and indicators of ``unit``'s catalog and of the catalogs above it (one
     query); nothing of other subtrees."""
