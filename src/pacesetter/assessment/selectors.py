@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+)
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
-from pacesetter.assessment import access
+from pacesetter.assessment import access, explain
 from pacesetter.assessment.models import (
     AssessmentPlan,
     Indicator,
     IndicatorValue,
+    PlanIndicator,
     ResultVersion,
     Submission,
     UnitResult,
@@ -89,3 +103,155 @@ def catalog_indicator(*, actor: Any, unit: Unit, indicator_id: Any) -> Indicator
         return catalog(actor=actor, unit=unit).get(pk=scope.as_id(indicator_id))
     except (Indicator.DoesNotExist, TypeError, ValueError):
         raise NotFound(_("Indicator not found.")) from None
+
+
+def scored_items(*, version: ResultVersion) -> list[PlanIndicator]:
+    """The plan's indicators in the order of the version's breakdown lists.
+
+    Scoring lists them as the plan orders its indicators (sort order, then id), an order that
+    no longer changes once the plan is open. ``version.weights`` names the same codes, but its
+    key order is not kept on PostgreSQL (jsonb sorts object keys by length, then bytes)."""
+    return list(PlanIndicator.objects.filter(plan_id=version.plan_id).select_related(
+        "indicator"))
+
+
+def unit_result(*, actor: Any, plan: AssessmentPlan, unit_id: Any, number: int | None = None
+                ) -> UnitResult:
+    """A unit's result in the version ``result_version`` gives the actor (drafts only to the
+    plan's runners). A published result is part of the bulletin (通报), so it is shown to
+    everyone who sees the plan; a unit the plan does not assess is not found."""
+    version = result_version(actor=actor, plan=plan, number=number)
+    try:
+        return version.results.select_related("unit", "version").get(
+            unit_id=scope.as_id(unit_id))
+    except (UnitResult.DoesNotExist, TypeError, ValueError):
+        raise NotFound(_("This unit is not assessed by the plan.")) from None
+
+
+@dataclass(frozen=True)
+class GroupPoints:
+    """Points per indicator (breakdown order) of a ranking group: its mean and its best."""
+
+    size: int
+    mean: list[float]
+    best: list[float]
+
+
+def group_points(*, version: ResultVersion, group: str) -> GroupPoints:
+    """The mean and best points per indicator among the units ranked in ``group``."""
+    rows = [b.get("points") or [] for b in version.results.filter(
+        ranking_group=group).values_list("breakdown", flat=True)]
+    columns = list(zip(*rows, strict=False)) if rows else []
+    return GroupPoints(size=len(rows),
+                       mean=[sum(c) / len(c) for c in columns],
+                       best=[max(c) for c in columns])
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    plan_id: int
+    label: str
+    version: int
+    total: float
+    group_rank: int
+
+
+def unit_trend(*, actor: Any, result: UnitResult) -> list[TrendPoint]:
+    """The unit's total and rank in group, oldest period first: the latest published version
+    of each earlier plan of the series (same owner) that the actor sees, then ``result``.
+    Later periods are left out, so a month's scorecard shows the way to that month."""
+    version = result.version
+    plan = AssessmentPlan.objects.select_related("period").get(pk=version.plan_id)
+    points: dict[int, TrendPoint] = {}
+    if plan.series:
+        earlier = access.plans_in_scope(actor).filter(
+            owner_id=plan.owner_id, series=plan.series, period__start__lt=plan.period.start)
+        for plan_id, label, number, total, group_rank in UnitResult.objects.filter(
+                unit_id=result.unit_id, version__is_published=True,
+                version__plan__in=earlier).order_by(
+                "version__plan__period__start", "version__plan_id", "version__number"
+                ).values_list("version__plan_id", "version__plan__period__label",
+                              "version__number", "total", "group_rank"):
+            points[plan_id] = TrendPoint(plan_id, label, number, float(total), group_rank)
+    points[plan.pk] = TrendPoint(plan.pk, plan.period.label, version.number,
+                                 float(result.total), result.group_rank)
+    return list(points.values())
+
+
+DIFF_FIELDS = ("total", "rank", "group_rank", "list_mark")
+
+
+@dataclass
+class VersionDiff:
+    """Two versions of a plan's result and the units whose result differs between them:
+    ``changed`` holds the results of ``before`` with the ``after_*`` values beside them and a
+    ``*_moved`` flag per field (``raw_moved`` for the reported figures)."""
+
+    before: ResultVersion
+    after: ResultVersion
+    changed: QuerySet[UnitResult]
+    counts: dict[str, int]
+
+
+def version_diff(*, actor: Any, plan: AssessmentPlan, before: int, after: int) -> VersionDiff:
+    """What changed from version ``before`` to version ``after``, compared in the database
+    (one pass, however many units), with counts per kind of change."""
+    old = result_version(actor=actor, plan=plan, number=before)
+    new = result_version(actor=actor, plan=plan, number=after)
+    other = UnitResult.objects.filter(version=new, unit_id=OuterRef("unit_id")).order_by()
+    raw = Cast(KT("breakdown__raw"), TextField())
+    rows = old.results.select_related("unit").annotate(
+        **{f"after_{name}": Subquery(other.values(name)[:1]) for name in DIFF_FIELDS},
+        raw_before=raw, raw_after=Subquery(other.annotate(raw=raw).values("raw")[:1]))
+    moved = {f"{name}_moved": ~Q(**{name: F(f"after_{name}")}) for name in DIFF_FIELDS}
+    moved["raw_moved"] = ~Q(raw_before=F("raw_after"))
+    rows = rows.annotate(**{name: ExpressionWrapper(condition, output_field=BooleanField())
+                            for name, condition in moved.items()})
+    any_move = Q()
+    for name in moved:
+        any_move |= Q(**{name: True})
+    changed = rows.filter(any_move)
+    counts = changed.aggregate(
+        units=Count("pk"),
+        **{name.removesuffix("_moved"): Count("pk", filter=Q(**{name: True}))
+           for name in moved})
+    return VersionDiff(before=old, after=new,
+                       changed=changed.order_by("after_rank", "unit__code"), counts=counts)
+
+
+@dataclass(frozen=True)
+class RawChange:
+    code: str
+    name: str
+    before: float | None
+    after: float | None
+
+    @property
+    def before_text(self) -> str:
+        return "" if self.before is None else explain.number_words(self.before)
+
+    @property
+    def after_text(self) -> str:
+        return "" if self.after is None else explain.number_words(self.after)
+
+
+def raw_changes(*, diff: VersionDiff, unit_ids: list[int], items: list[PlanIndicator]
+                ) -> dict[int, list[RawChange]]:
+    """The reported figures that differ between the two versions, for the given units (one
+    page of a diff): one query for both versions' breakdowns."""
+    raws: dict[tuple[int, int], list[float | None]] = {
+        (version_id, unit_id): breakdown.get("raw") or []
+        for version_id, unit_id, breakdown in UnitResult.objects.filter(
+            version__in=[diff.before, diff.after], unit_id__in=unit_ids).values_list(
+            "version_id", "unit_id", "breakdown")}
+    changes: dict[int, list[RawChange]] = {}
+    for unit_id in unit_ids:
+        old = raws.get((diff.before.pk, unit_id), [])
+        new = raws.get((diff.after.pk, unit_id), [])
+        for j, item in enumerate(items):
+            was = old[j] if j < len(old) else None
+            now = new[j] if j < len(new) else None
+            if was != now:
+                changes.setdefault(unit_id, []).append(
+                    RawChange(item.indicator.code, item.indicator.name, was, now))
+    return changes

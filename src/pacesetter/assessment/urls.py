@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pacesetter.assessment import editor_views, file_views, record_views, views
+from pacesetter.assessment import editor_views, file_views, record_views, result_views, views
 
 app_name = "assessment"
 urlpatterns = [
@@ -52,4 +52,10 @@ urlpatterns = [
     path("assessment/<int:plan_id>/units/<int:unit_id>/", views.unit_values, name="unit_values"),
     path("assessment/<int:plan_id>/units/<int:unit_id>/review/", views.submission_review,
          name="submission_review"),
+    path("assessment/<int:plan_id>/units/<int:unit_id>/scorecard/", result_views.scorecard,
+         name="scorecard"),
+    path("assessment/<int:plan_id>/units/<int:unit_id>/explain/", result_views.explain_view,
+         name="explain"),
+    path("assessment/<int:plan_id>/versions/<int:before>/diff/<int:after>/",
+         result_views.version_diff, name="version_diff"),
 ]
