@@ -158,9 +158,10 @@ NEGATIVES = (
 REPORTER = "yilan_tianbao"
 
 
-def _lists(actor: User, plan: AssessmentPlan, quality: dict[int, float]) -> None:
+def _lists(actor: User, plan: AssessmentPlan, quality: dict[int, float], *,
+           waiting: bool = False) -> None:
     """Achievements of the best counties count under C4 (bonus), negative entries of the
-    weakest under D4 (deduction), recorded by the province and so confirmed; in an open plan,
+    weakest under D4 (deduction), recorded by the province and so confirmed; ``waiting``:
     依兰县's reporter also reports one that waits for confirmation. A random stream of its own
     leaves the figures as they were before the lists existed."""
     rng = random.Random(SEED * 100 + plan.period.start.month)
@@ -187,7 +188,7 @@ def _lists(actor: User, plan: AssessmentPlan, quality: dict[int, float]) -> None
                                       plan_indicator=items["D4"])
     reporter = User.objects.filter(username=REPORTER).first()
     yilan = next((u for u in units.values() if u.code == "230123"), None)
-    if plan.status == "collecting" and reporter is not None and yilan is not None:
+    if waiting and reporter is not None and yilan is not None:
         records.list_entry_create(actor=reporter, unit=yilan, plan=plan, kind="achievement",
                                   date=day(), text="组织党员志愿者完成松花江段防汛巡堤任务",
                                   source="assessment", plan_indicator=items["C4"])
@@ -219,5 +220,5 @@ def load() -> dict[str, int]:
             services.plan_publish(actor=actor, plan=plan, note="更正后重新发布")
     november = _plan(actor, owner, indicators, 11)
     _report(actor, november, indicators, quality, rng, skip={"230123"})
-    _lists(actor, november, quality)
+    _lists(actor, november, quality, waiting=True)
     return {"plans": 3}
