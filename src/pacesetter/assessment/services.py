@@ -702,7 +702,8 @@ def _result_rows(version: ResultVersion, plan_units: Sequence[AssessedUnit],
                  table: scoring.ScoreTable, previous: dict[int, tuple[float, int]]
                  ) -> Iterator[tuple[object, ...]]:
     """One tuple per unit in ``RESULT_COLUMNS`` order. ``breakdown`` holds the raw values and
-    points in the order of the version's indicator codes (``version.weights``)."""
+    points in the order of the plan's indicators (``selectors.scored_items``); not in the key
+    order of ``version.weights``, which PostgreSQL's jsonb does not keep."""
     raw = np.where(np.isnan(matrix), None, matrix.round(4)).tolist()
     points = table.points.round(4).tolist()
     totals, weighted = table.total.round(4).tolist(), table.weighted.round(4).tolist()
