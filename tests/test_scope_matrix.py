@@ -16,8 +16,10 @@ from pacesetter.orgs.tokens import token_issue
 def state():
     from pacesetter.assessment.models import (
         AssessmentPlan,
+        Attachment,
         Indicator,
         IndicatorValue,
+        ListEntry,
         PlanIndicator,
         ResultVersion,
     )
@@ -31,6 +33,8 @@ def state():
         list(AssessmentPlan.objects.values_list("status", "name", "period_id")),
         list(Indicator.objects.order_by("pk").values_list("code", "name", "rule")),
         list(PlanIndicator.objects.order_by("pk").values_list("indicator_id", "weight")),
+        list(ListEntry.objects.order_by("pk").values_list("text", "status")),
+        list(Attachment.objects.order_by("pk").values_list("pk", flat=True)),
         list(IndicatorValue.objects.values_list("value", flat=True)),
         list(ResultVersion.objects.values_list("number", "is_published")),
         AuditEntry.objects.count(),
@@ -114,6 +118,39 @@ PAGE_CASES = [
     ("post", "/assessment/{plan}/units/{A1}/review/", {"approve": "1"}),
     ("post", "/accounts/new/?person={pA}", {"username": "n", "password": "Hijacked-Password-1",
                                             "role": "reporter", "unit_code": "370503"}),
+    ("get", "/assessment/{plan}/template.xlsx", None),
+    ("get", "/assessment/{plan}/upload/", None),
+    ("post", "/assessment/{plan}/upload/", {}),
+    ("get", "/assessment/{plan}/results.xlsx", None),
+    ("get", "/assessment/{plan}/submissions.xlsx", None),
+    ("get", "/assessment/{plan}/units/{A1}/scorecard/", None),
+    ("get", "/assessment/{plan}/units/{A1}/explain/", None),
+    ("get", "/assessment/{plan}/versions/1/diff/1/", None),
+    ("get", "/assessment/{plan}/edit/", None),
+    ("post", "/assessment/{plan}/edit/", {"name": "hijacked"}),
+    ("get", "/assessment/{plan}/editor/", None),
+    ("post", "/assessment/{plan}/editor/add/", {"indicator": "{ind}"}),
+    ("post", "/assessment/{plan}/editor/{ind}/remove/", {}),
+    ("get", "/assessment/{plan}/editor/{ind}/rule/", None),
+    ("post", "/assessment/{plan}/editor/{ind}/rule/", {"rule_kind": "normalize"}),
+    ("post", "/assessment/{plan}/editor/weights/", {"w_Q1": "100"}),
+    ("post", "/assessment/{plan}/editor/ahp/", {"method": "eigenvector"}),
+    ("post", "/assessment/{plan}/editor/ahp/preview/", {"method": "eigenvector"}),
+    ("post", "/assessment/{plan}/editor/data/", {"method": "critic"}),
+    ("get", "/assessment/catalog/{A}/", None),
+    ("get", "/assessment/catalog/{A}/new/", None),
+    ("post", "/assessment/catalog/{A}/new/", {"code": "N1", "name": "n"}),
+    ("get", "/assessment/catalog/{A}/{ind}/", None),
+    ("post", "/assessment/catalog/{A}/{ind}/", {"code": "Q1", "name": "hijacked"}),
+    ("post", "/assessment/catalog/{B}/{ind}/", {"code": "Q1", "name": "hijacked"}),
+    ("get", "/assessment/{plan}/lists/", None),
+    ("get", "/assessment/{plan}/lists/export.xlsx", None),
+    ("get", "/assessment/{plan}/units/{A1}/lists/", None),
+    ("post", "/assessment/{plan}/units/{A1}/lists/", {"kind": "negative", "date": "2026-10-09",
+                                                      "text": "hijacked"}),
+    ("post", "/assessment/lists/{entry}/review/", {"confirm": "1"}),
+    ("get", "/assessment/evidence/{file}/", None),
+    ("post", "/assessment/evidence/{file}/delete/", {}),
 ]
 
 
@@ -122,7 +159,9 @@ def a_plan(tree, county_admin):
     """A plan of county A assessing its townships, open and scored once."""
     import datetime
 
-    from pacesetter.assessment import services
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pacesetter.assessment import records, services
 
     period = services.period_get(kind="month", day=datetime.date(2026, 10, 1))
     plan = services.plan_create(actor=county_admin, owner=tree.county_a, name="乡镇考核",
@@ -134,11 +173,15 @@ def a_plan(tree, county_admin):
                                 weight=100)
     services.plan_open(actor=county_admin, plan=plan)
     services.plan_score(actor=county_admin, plan=plan)
+    pdf = b"%PDF-1.4 evidence"
+    records.list_entry_create(actor=county_admin, unit=tree.township_a1, plan=plan,
+                              kind="achievement", date=datetime.date(2026, 10, 9), text="表彰",
+                              files=[SimpleUploadedFile("表彰.pdf", pdf)])
     return plan
 
 
 def fill(template, tree):
-    from pacesetter.assessment.models import AssessmentPlan, Indicator
+    from pacesetter.assessment.models import AssessmentPlan, Attachment, Indicator, ListEntry
     from pacesetter.orgs.models import User
 
     account = User.objects.filter(username="reporter").first()
@@ -147,6 +190,8 @@ def fill(template, tree):
            "{gA}": account.role_grants.get().pk if account else 0,
            "{A1}": tree.township_a1.pk,
            "{ind}": getattr(Indicator.objects.filter(code="Q1").first(), "pk", 0),
+           "{entry}": getattr(ListEntry.objects.first(), "pk", 0),
+           "{file}": getattr(Attachment.objects.first(), "pk", 0),
            "{plan}": getattr(AssessmentPlan.objects.first(), "pk", 0)}
     text = json.dumps(template) if not isinstance(template, str) else template
     for key, value in ids.items():
