@@ -245,3 +245,21 @@ def test_opening_takes_the_assessed_groups_and_the_first_ranking_group(tree, pro
     assert sorted(plan.submissions.values_list("unit__code", "status")) == [
         ("370502", "draft"), ("370503", "draft")]
     assert not plan.plan_units.filter(unit=county_c).exists()
+
+
+def test_a_statement_touching_one_published_result_changes_nothing(plan, province_admin):
+    """Re-scoring replaces a draft's results, but one statement reaching a published result
+    is refused as a whole, drafts included."""
+    from django.db import DatabaseError, transaction
+
+    services.plan_open(actor=province_admin, plan=plan)
+    services.plan_score(actor=province_admin, plan=plan)
+    services.plan_publish(actor=province_admin, plan=plan)
+    services.plan_correct(actor=province_admin, plan=plan, reason="复核")
+    draft = services.plan_score(actor=province_admin, plan=plan)
+    before = UnitResult.objects.count()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        UnitResult.objects.filter(version__plan=plan).update(total=Decimal(1))
+    assert not UnitResult.objects.filter(total=Decimal(1)).exists()
+    UnitResult.objects.filter(version=draft).delete()
+    assert UnitResult.objects.count() == before - 2
