@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "pacesetter.orgs",
     "pacesetter.audit",
     "pacesetter.assessment",
+    "pacesetter.notifications",
     "pacesetter.web",
 ]
 
@@ -81,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pacesetter.web.context_processors.navigation",
+                "pacesetter.notifications.context_processors.unread",
             ],
         },
     },
@@ -174,6 +176,14 @@ SESSION_COOKIE_AGE = 8 * 3600
 X_FRAME_OPTIONS = "DENY"
 
 PAGE_SIZE = 50
+
+# Notifications are also emailed when a mail server is set; unset EMAIL_HOST sends none.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "pacesetter@localhost")
 
 LOGGING = {
     "version": 1,

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("pacesetter.orgs.urls")),
     path("", include("pacesetter.audit.urls")),
     path("", include("pacesetter.assessment.urls")),
+    path("", include("pacesetter.notifications.urls")),
 ]

@@ -2,6 +2,7 @@
 
 from pacesetter.assessment import demo
 from pacesetter.assessment.models import AssessmentPlan, PlanStatus
+from pacesetter.notifications.models import Notification
 from pacesetter.orgs import demo as orgs_demo
 
 
@@ -22,5 +23,7 @@ def test_the_demo_assessment_loads_once(db):
     november = plans[2].submissions
     assert november.get(unit__code="230123").status == "draft"
     assert november.filter(status="approved").count() == 127
+    assert Notification.objects.filter(recipient__username="yilan_tianbao",
+                                       kind="assessment.reminder").count() == 1
     assert plans[1].plan_indicators.count() == 20
     assert demo.load() == {"plans": 0}

@@ -220,5 +220,6 @@ def load() -> dict[str, int]:
             services.plan_publish(actor=actor, plan=plan, note="更正后重新发布")
     november = _plan(actor, owner, indicators, 11)
     _report(actor, november, indicators, quality, rng, skip={"230123"})
+    services.reminders_send(actor=actor, plan=november)
     _lists(actor, november, quality, waiting=True)
     return {"plans": 3}

@@ -28,9 +28,11 @@ from pacesetter.assessment.models import (
     PlanIndicator,
     ResultVersion,
     Submission,
+    SubmissionStatus,
     UnitResult,
 )
 from pacesetter.errors import NotFound
+from pacesetter.notifications import selectors as notification_selectors
 from pacesetter.orgs import scope
 from pacesetter.orgs.models import Unit
 
@@ -255,3 +257,49 @@ def raw_changes(*, diff: VersionDiff, unit_ids: list[int], items: list[PlanIndic
                 changes.setdefault(unit_id, []).append(
                     RawChange(item.indicator.code, item.indicator.name, was, now))
     return changes
+
+
+NOT_SUBMITTED = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+NOT_SUBMITTED_FILTER = "not_submitted"
+
+
+def reminder_topic(plan: AssessmentPlan) -> str:
+    """The key under which reminders about a plan's data collection are kept."""
+    return f"assessment.plan:{plan.pk}"
+
+
+def completeness_counts(*, actor: Any, plan: AssessmentPlan) -> dict[str, int]:
+    """How many of the submissions the actor sees are in each status (every status present)."""
+    counted = dict(submissions(actor=actor, plan=plan).order_by().values_list("status")
+                   .annotate(n=Count("pk")))
+    return {status: counted.get(status, 0) for status in SubmissionStatus.values}
+
+
+def completeness_by_parent(*, actor: Any, plan: AssessmentPlan) -> list[dict[str, Any]]:
+    """Per parent unit (each city over its counties): the assessed units the actor sees and
+    how many are in each status, in one grouped query, by the parents' place in the tree."""
+    by_status = {status: Count("pk", filter=Q(status=status))
+                 for status in SubmissionStatus.values}
+    return list(submissions(actor=actor, plan=plan).order_by()
+                .values(parent_id=F("unit__parent_id"), parent_name=F("unit__parent__name"),
+                        parent_path=F("unit__parent__path"))
+                .annotate(total=Count("pk"), **by_status).order_by("parent_path"))
+
+
+def completeness_rows(*, actor: Any, plan: AssessmentPlan, status: str = "",
+                      parent_id: int | None = None) -> QuerySet[Submission]:
+    """The submissions the actor sees, by unit path; ``status`` is a submission status or
+    ``"not_submitted"`` (a draft or returned), ``parent_id`` keeps one parent's children."""
+    rows = submissions(actor=actor, plan=plan).select_related("unit__parent")
+    if status == NOT_SUBMITTED_FILTER:
+        rows = rows.filter(status__in=NOT_SUBMITTED)
+    elif status in SubmissionStatus.values:
+        rows = rows.filter(status=status)
+    if parent_id is not None:
+        rows = rows.filter(unit__parent_id=parent_id)
+    return rows.order_by("unit__path")
+
+
+def reminders_last(*, plan: AssessmentPlan, unit_ids: list[int]) -> dict[int, Any]:
+    """When each of ``unit_ids`` was last reminded to report for the plan."""
+    return notification_selectors.reminders_last(topic=reminder_topic(plan), unit_ids=unit_ids)

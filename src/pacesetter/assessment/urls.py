@@ -1,6 +1,13 @@
 from django.urls import path
 
-from pacesetter.assessment import editor_views, file_views, record_views, result_views, views
+from pacesetter.assessment import (
+    completeness_views,
+    editor_views,
+    file_views,
+    record_views,
+    result_views,
+    views,
+)
 
 app_name = "assessment"
 urlpatterns = [
@@ -48,6 +55,10 @@ urlpatterns = [
          name="evidence_download"),
     path("assessment/evidence/<int:attachment_id>/delete/", record_views.evidence_delete,
          name="evidence_delete"),
+    path("assessment/<int:plan_id>/completeness/", completeness_views.completeness,
+         name="completeness"),
+    path("assessment/<int:plan_id>/completeness/remind/", completeness_views.remind,
+         name="completeness_remind"),
     path("assessment/<int:plan_id>/<slug:action>/", views.plan_action, name="plan_action"),
     path("assessment/<int:plan_id>/units/<int:unit_id>/", views.unit_values, name="unit_values"),
     path("assessment/<int:plan_id>/units/<int:unit_id>/review/", views.submission_review,
