@@ -314,8 +314,9 @@ class ListMark(models.TextChoices):
 
 
 class UnitResult(models.Model):
-    """A unit's result in a version; ``breakdown`` explains it indicator by indicator:
-    {code: {"raw", "points", "weight", "weighted"}} plus the rule that produced each."""
+    """A unit's result in a version. ``breakdown`` = {"raw": [...], "points": [...]}: each
+    indicator's reported value (null if none) and points, in the plan's indicator order
+    (``selectors.scored_items``); the weights are the version's, the rules the plan's."""
 
     version = models.ForeignKey(ResultVersion, on_delete=models.CASCADE, related_name="results")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")

@@ -70,6 +70,13 @@ def results(*, actor: Any, version: ResultVersion, group: str | None = None,
     return rows.order_by("rank", "unit__code")
 
 
+def list_counts(*, version: ResultVersion) -> dict[str, int]:
+    """How many units each list holds in ``version`` (one grouped query)."""
+    counts = dict(version.results.exclude(list_mark="").order_by().values_list("list_mark")
+                  .annotate(n=Count("pk")))
+    return {mark: counts.get(mark, 0) for mark in ("red", "gray", "black")}
+
+
 def submissions(*, actor: Any, plan: AssessmentPlan) -> QuerySet[Submission]:
     """Completeness: every assessed unit's submission for the plan's runners, the actor's own
     units for everyone else."""

@@ -147,19 +147,35 @@ def submission_review(request: HttpRequest, plan_id: int, unit_id: int) -> HttpR
     return redirect("assessment:unit_values", plan.pk, unit.pk)
 
 
+BOARD_ROWS = 1000
+
+
 @login_required
 def board(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """The ranking board (每月晒): each ranking group with its red, gray and black lists."""
+    """The ranking board (每月晒): each ranking group with its red, gray and black lists.
+
+    A province-wide plan has thousands of groups; past ``BOARD_ROWS`` results the board shows
+    one group at a time, chosen from a list. ``?screen=1`` is the big-screen layout."""
     plan = access.get_plan_in_scope(request.user, plan_id)
     number = request.GET.get("version")
     version = selectors.result_version(actor=request.user, plan=plan,
                                        number=scope.as_id(number) if number else None)
+    results = selectors.results(actor=request.user, version=version)
+    sizes = dict(results.order_by("ranking_group").values_list("ranking_group")
+                 .annotate(n=Count("pk")))
+    group_names = list(sizes)
+    chosen = None
+    if sum(sizes.values()) > BOARD_ROWS:
+        chosen = request.GET.get("group", group_names[0] if group_names else "")
+        results = results.filter(ranking_group=chosen)
     groups: OrderedDict[str, list[Any]] = OrderedDict()
-    for row in selectors.results(actor=request.user, version=version).order_by(
-            "ranking_group", "group_rank", "unit__code"):
+    for row in results.order_by("ranking_group", "group_rank", "unit__code"):
         groups.setdefault(row.ranking_group, []).append(row)
     return render(request, "assessment/board.html", {
         "plan": plan, "version": version, "groups": groups,
+        "group_names": group_names if chosen is not None else [], "chosen": chosen,
+        "list_counts": selectors.list_counts(version=version),
+        "screen": request.GET.get("screen") == "1",
         "versions": plan.versions.filter(is_published=True).order_by("-number"),
         "marks": {m.value: m.label for m in ListMark},
     })

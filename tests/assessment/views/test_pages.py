@@ -106,3 +106,42 @@ def test_the_board_query_count_does_not_grow_with_units(client, plan, province_a
     client.force_login(province_admin)
     with django_assert_max_num_queries(10):
         client.get(reverse("assessment:board", args=[plan.pk]))
+
+
+def test_the_board_counts_its_lists_and_has_a_big_screen_layout(client, plan, province_admin,
+                                                                 tree):
+    services.plan_open(actor=province_admin, plan=plan)
+    services.values_save(actor=province_admin, plan=plan, unit=tree.county_a, values={
+        c: (Decimal(v), "") for c, v in {"A1": 90, "A2": 96, "B1": 0, "V1": 0}.items()})
+    services.plan_score(actor=province_admin, plan=plan)
+    services.plan_publish(actor=province_admin, plan=plan)
+    client.force_login(province_admin)
+    url = reverse("assessment:board", args=[plan.pk])
+    page = client.get(url).content.decode()
+    summary = page[page.index('id="list-summary"'):page.index("</p>", page.index("list-summary"))]
+    assert "红榜 1" in summary and "灰榜 0" in summary and "黑榜 1" in summary
+    assert 'class="big-screen"' not in page
+    screen = client.get(url, {"screen": "1"}).content.decode()
+    assert 'class="big-screen"' in screen and "东营区" in screen
+
+
+def test_a_board_of_many_results_shows_one_group_at_a_time(client, plan, province_admin, tree,
+                                                           monkeypatch):
+    from pacesetter.assessment import views
+    from pacesetter.orgs.services import peer_groups_ensure
+
+    groups = peer_groups_ensure(["市辖区", "县(市)"])
+    tree.county_a.peer_groups.set([groups["市辖区"]])
+    tree.county_b.peer_groups.set([groups["县(市)"]])
+    services.plan_update(actor=province_admin, plan=plan, ranking_groups=["市辖区", "县(市)"])
+    services.plan_open(actor=province_admin, plan=plan)
+    services.plan_score(actor=province_admin, plan=plan)
+    services.plan_publish(actor=province_admin, plan=plan)
+    monkeypatch.setattr(views, "BOARD_ROWS", 1)
+    client.force_login(province_admin)
+    url = reverse("assessment:board", args=[plan.pk])
+    first = client.get(url).content.decode()
+    assert 'id="group-picker"' in first
+    assert "东营区" not in first.split('id="group-picker"')[1].split("</form>")[1]
+    chosen = client.get(url, {"group": "市辖区"}).content.decode().split("</form>")[-1]
+    assert "东营区" in chosen and "河口区" not in chosen
