@@ -36,7 +36,7 @@ from pacesetter.audit.services import Change, entries_record
 from pacesetter.bulk import bulk_insert
 from pacesetter.errors import Conflict, PermissionDenied, ValidationFailed
 from pacesetter.orgs import scope
-from pacesetter.orgs.models import Role, Unit
+from pacesetter.orgs.models import Unit
 
 VALUE_LIMIT = Decimal(10) ** 13
 """The largest magnitude accepted, as on the data-entry form (the column holds 14 digits)."""
@@ -81,13 +81,11 @@ class _Stored:
 
 def reporting_scope(actor: Any, plan: AssessmentPlan) -> scope.Scope:
     """The subtrees whose assessed units the actor may enter the plan's figures for: all of
-    them for the plan's administrators; their read scope for reporters and administrators."""
+    them for the plan's administrators; the subtrees of their reporter and administrator
+    grants for everyone else."""
     if access.can_run(actor, plan):
         return scope.Scope(everything=True, paths=())
-    roles = scope.roles_of(actor)
-    if Role.REPORTER in roles or Role.ORG_ADMIN in roles:
-        return scope.read_scope(actor)
-    return scope.Scope(everything=False, paths=())
+    return scope.report_scope(actor)
 
 
 def require_reporting(actor: Any, plan: AssessmentPlan) -> scope.Scope:

@@ -458,3 +458,29 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class AreaResult(models.Model):
+    """A version's results rolled up to a unit above the assessed ones (a city, a county…):
+    how many assessed units lie below it, their mean total, and how many of them are on each
+    list. Written with the version's unit results, so it never disagrees with them."""
+
+    version = models.ForeignKey(ResultVersion, on_delete=models.CASCADE,
+                                related_name="areas")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    units = models.PositiveIntegerField(_("assessed units"))
+    mean_total = models.DecimalField(_("mean total"), max_digits=10, decimal_places=4)
+    red = models.PositiveIntegerField(_("on the red list"), default=0)
+    gray = models.PositiveIntegerField(_("on the gray list"), default=0)
+    black = models.PositiveIntegerField(_("on the black list"), default=0)
+
+    class Meta:
+        ordering = ["version", "unit__path"]
+        verbose_name = _("area result")
+        verbose_name_plural = _("area results")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "unit"], name="area_result_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.mean_total}"

@@ -46,7 +46,7 @@ from pacesetter.audit.models import AuditAction
 from pacesetter.audit.services import entry_record, snapshot
 from pacesetter.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from pacesetter.orgs import scope
-from pacesetter.orgs.models import Role, Unit
+from pacesetter.orgs.models import Unit
 from pacesetter.orgs.services import full_clean_or_fail
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
@@ -166,9 +166,7 @@ def may_confirm(actor: Any, unit: Unit, plan: AssessmentPlan | None) -> bool:
 
 def _may_report(actor: Any, unit: Unit) -> bool:
     """The same rule as for a unit's figures: its reporters and administrators."""
-    roles = scope.roles_of(actor)
-    return bool(roles & {Role.REPORTER, Role.ORG_ADMIN}) and scope.read_scope(actor).contains(
-        unit.path)
+    return scope.report_scope(actor).contains(unit.path)
 
 
 def may_add(actor: Any, unit: Unit, plan: AssessmentPlan | None = None) -> bool:

@@ -4,14 +4,13 @@ atomic, permitted only to whom it belongs, and audited."""
 from __future__ import annotations
 
 import datetime
-import math
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
 import numpy as np
 from django.db import connection, models, transaction
-from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Exists, F, Max, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +20,7 @@ from pacesetter import bulk, engine
 from pacesetter.assessment import access, periods, records, scoring
 from pacesetter.assessment.models import (
     WEIGHTED_RULES,
+    AreaResult,
     AssessmentPlan,
     Indicator,
     IndicatorValue,
@@ -334,6 +334,7 @@ def plan_weights_set(*, actor: Any, plan: AssessmentPlan, weights: dict[str, Dec
                      ) -> None:
     """Weights entered by hand, in percent by indicator code; they must sum to 100."""
     access.require_run(actor, plan)
+    plan = _locked(plan)
     _require_status(plan, PlanStatus.DRAFT)
     items = _weighted_items(plan)
     codes = {item.indicator.code for item in items}
@@ -359,6 +360,7 @@ def plan_weights_from_ahp(*, actor: Any, plan: AssessmentPlan, codes: list[str],
     derivation method, random-index table, λmax, CI and CR are stored with the weights.
     """
     access.require_run(actor, plan)
+    plan = _locked(plan)
     _require_status(plan, PlanStatus.DRAFT)
     items = {item.indicator.code: item for item in _weighted_items(plan)}
     if sorted(codes) != sorted(items) or len(codes) != len(set(codes)):
@@ -392,16 +394,23 @@ def _source_plan(plan: AssessmentPlan) -> AssessmentPlan | None:
         .select_related("period").order_by("-period__start").first())
 
 
-def _complete_rows(source: AssessmentPlan, codes: list[str]) -> np.ndarray:
-    """Units × ``codes`` of the source plan's figures, keeping units that reported them all."""
-    matrix: dict[int, list[float]] = {}
-    column = {code: j for j, code in enumerate(codes)}
-    for unit_id, code, value in IndicatorValue.objects.filter(
-            plan=source, plan_indicator__indicator__code__in=codes, value__isnull=False
-    ).values_list("unit_id", "plan_indicator__indicator__code", "value").iterator(2000):
-        matrix.setdefault(unit_id, [math.nan] * len(codes))[column[code]] = float(value)
-    rows = np.array(list(matrix.values()), dtype=np.float64).reshape(-1, len(codes))
-    return rows[~np.isnan(rows).any(axis=1)]
+def _complete_rows(source: AssessmentPlan, items: list[PlanIndicator]) -> np.ndarray:
+    """Units × ``items`` of the source plan's figures (matched by indicator code), keeping
+    the units that reported them all; one read, placed with numpy."""
+    source_items = {code: pk for pk, code in source.plan_indicators.values_list(
+        "pk", "indicator__code")}
+    wanted = [source_items.get(item.indicator.code, -1) for item in items]
+    rows = bulk.read_columns(
+        "SELECT unit_id, plan_indicator_id, value FROM assessment_indicatorvalue "
+        "WHERE plan_id = %s AND value IS NOT NULL", [source.pk], model=IndicatorValue,
+        columns=("unit_id", "plan_indicator_id", "value"))
+    column = {pk: j for j, pk in enumerate(wanted)}
+    keep = np.isin(rows[:, 1], wanted)
+    rows = rows[keep]
+    units, unit_row = np.unique(rows[:, 0], return_inverse=True)
+    matrix = np.full((units.shape[0], len(items)), np.nan)
+    matrix[unit_row, [column[int(pk)] for pk in rows[:, 1]]] = rows[:, 2]
+    return matrix[~np.isnan(matrix).any(axis=1)]
 
 
 OBJECTIVE_METHODS = {WeightMethod.CRITIC: "critic", WeightMethod.ENTROPY: "entropy"}
@@ -418,6 +427,7 @@ def plan_weights_from_data(*, actor: Any, plan: AssessmentPlan, method: str,
     the derivation can be repeated. Returns the weights in percent by indicator code.
     """
     access.require_run(actor, plan)
+    plan = _locked(plan)
     _require_status(plan, PlanStatus.DRAFT)
     if method not in OBJECTIVE_METHODS:
         raise _fail("method", _("Choose CRITIC or the entropy method."))
@@ -429,7 +439,7 @@ def plan_weights_from_data(*, actor: Any, plan: AssessmentPlan, method: str,
         raise _fail("method", _("Objective weights need the figures of an earlier plan of the "
                                 "same series; none has been collected yet."))
     codes = [item.indicator.code for item in items]
-    data = _complete_rows(source, codes)
+    data = _complete_rows(source, items)
     if data.shape[0] < MIN_UNITS_FOR_OBJECTIVE_WEIGHTS:
         raise _fail("method", _("%(plan)s has complete figures for only %(count)d units; at "
                                 "least %(least)d are needed.")
@@ -519,9 +529,7 @@ def plan_open(*, actor: Any, plan: AssessmentPlan) -> int:
 def _can_report(actor: Any, unit: Unit, plan: AssessmentPlan) -> bool:
     if access.can_run(actor, plan):
         return True
-    roles = scope.roles_of(actor)
-    return (Role.REPORTER in roles or Role.ORG_ADMIN in roles) and scope.read_scope(
-        actor).contains(unit.path)
+    return scope.report_scope(actor).contains(unit.path)
 
 
 def value_problem(item: PlanIndicator, value: Decimal | None) -> str:
@@ -651,6 +659,8 @@ class AssessedUnit(Protocol):
 
     unit_id: int
     ranking_group: str
+    parent_id: int | None
+    level: int
 
 
 def _value_matrix(plan: AssessmentPlan, plan_units: Sequence[AssessedUnit],
@@ -719,6 +729,53 @@ def _result_rows(version: ResultVersion, plan_units: Sequence[AssessedUnit],
                {"raw": raw[u], "points": points[u]})
 
 
+AREA_COLUMNS = ("version", "unit", "units", "mean_total", "red", "gray", "black")
+
+
+def _area_rows(version: ResultVersion, plan: AssessmentPlan,
+               plan_units: Sequence[AssessedUnit], table: scoring.ScoreTable
+               ) -> list[tuple[object, ...]]:
+    """The results rolled up every level above the assessed units (``engine.rollup``): per
+    area, the number of assessed units below it, their mean total and their list counts.
+
+    The tree is the owner's subtree above the deepest assessed level, with each assessed unit
+    as a leaf under its parent; sums are rolled up, and the mean is the sum over the count,
+    so every area's mean is over all its assessed units, however deep. A list, read before
+    the COPY starts: the connection serves no query while a COPY is open."""
+    if not plan_units:
+        return []
+    deepest = max(pu.level for pu in plan_units)
+    areas = np.array(list(Unit.objects.filter(
+        path__startswith=plan.owner.path, level__lt=deepest).order_by("pk").values_list(
+        "pk", "parent_id")), dtype=np.float64).reshape(-1, 2)
+    area_ids = areas[:, 0]
+    leaf_parents = np.array([np.nan if pu.parent_id is None else pu.parent_id
+                             for pu in plan_units], dtype=np.float64)
+    parent_index = np.concatenate([_positions(area_ids, areas[:, 1]),
+                                   _positions(area_ids, leaf_parents)])
+    marks = np.array(table.list_marks)
+    n_areas = area_ids.shape[0]
+
+    def rolled(leaf_values: np.ndarray) -> np.ndarray:
+        values = np.concatenate([np.zeros(n_areas), leaf_values.astype(np.float64)])
+        return engine.rollup(values, parent_index, how="sum")[:n_areas]
+
+    counts = rolled(np.ones(len(plan_units)))
+    sums = rolled(table.total)
+    red, gray, black = (rolled(marks == mark) for mark in ("red", "gray", "black"))
+    return [(version.pk, int(area_ids[a]), int(counts[a]), round(sums[a] / counts[a], 4),
+             int(red[a]), int(gray[a]), int(black[a]))
+            for a in np.flatnonzero(counts > 0).tolist()]
+
+
+def _positions(sorted_ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Index of each ``wanted`` id in ``sorted_ids``; −1 where absent (or NaN)."""
+    if sorted_ids.shape[0] == 0:
+        return np.full(wanted.shape[0], -1, dtype=np.int64)
+    found = np.minimum(np.searchsorted(sorted_ids, wanted), sorted_ids.shape[0] - 1)
+    return np.where(sorted_ids[found] == wanted, found, -1).astype(np.int64)
+
+
 @transaction.atomic
 def plan_score(*, actor: Any, plan: AssessmentPlan) -> ResultVersion:
     """Compute every assessed unit's result into a draft version (replacing an earlier draft):
@@ -727,8 +784,9 @@ def plan_score(*, actor: Any, plan: AssessmentPlan) -> ResultVersion:
     plan = _locked(plan)
     _require_status(plan, PlanStatus.COLLECTING, PlanStatus.SCORING)
     items = list(plan.plan_indicators.select_related("indicator"))
-    plan_units = list(plan.plan_units.order_by("unit_id").values_list(
-        "unit_id", "ranking_group", named=True))
+    plan_units = list(plan.plan_units.order_by("unit_id").annotate(
+        parent_id=F("unit__parent_id"), level=F("unit__level")).values_list(
+        "unit_id", "ranking_group", "parent_id", "level", named=True))
     matrix = _value_matrix(plan, plan_units, items)
     matrix = records.count_into(plan, plan_units, items, matrix)
     specs = [scoring.IndicatorSpec(code=i.indicator.code, rule_kind=i.rule_kind, rule=i.rule,
@@ -745,6 +803,7 @@ def plan_score(*, actor: Any, plan: AssessmentPlan) -> ResultVersion:
     table = scoring.score(matrix, specs, [pu.ranking_group for pu in plan_units], rules)
     drafts = ResultVersion.objects.filter(plan=plan, is_published=False)
     UnitResult.objects.filter(version__in=drafts).delete()
+    AreaResult.objects.filter(version__in=drafts).delete()
     drafts.delete()
     number = (plan.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = ResultVersion.objects.create(
@@ -752,6 +811,7 @@ def plan_score(*, actor: Any, plan: AssessmentPlan) -> ResultVersion:
         weights={i.indicator.code: str(i.weight) for i in items})
     bulk.copy_rows(UnitResult, RESULT_COLUMNS,
                    _result_rows(version, plan_units, matrix, table, _previous_results(plan)))
+    bulk.copy_rows(AreaResult, AREA_COLUMNS, _area_rows(version, plan, plan_units, table))
     before_plan = snapshot(plan, PLAN_AUDIT_FIELDS)
     plan.status = PlanStatus.SCORING
     plan.save(update_fields=["status", "updated_at"])

@@ -90,6 +90,12 @@ def manage_scope(user: Any) -> Scope:
     return _scope_for(user, frozenset({Role.ORG_ADMIN}))
 
 
+def report_scope(user: Any) -> Scope:
+    """The subtrees whose figures the user may report: those of their reporter and
+    administrator grants only (an inspector's wider view gives no right to enter figures)."""
+    return _scope_for(user, frozenset({Role.REPORTER, Role.ORG_ADMIN}))
+
+
 def roles_of(user: Any) -> set[str]:
     return {role for role, _path in _grants(user)}
 

@@ -79,7 +79,7 @@ def test_without_earlier_figures_the_weights_are_refused_and_kept(plan, province
     before = dict(plan.plan_indicators.values_list("indicator__code", "weight"))
     with pytest.raises(ValidationFailed) as error:
         services.plan_weights_from_data(actor=province_admin, plan=plan, method="critic")
-    assert "earlier plan" in error.value.message
+    assert "上一期" in error.value.message
     assert dict(plan.plan_indicators.values_list("indicator__code", "weight")) == before
 
 

@@ -189,12 +189,12 @@ def test_inconsistent_ahp_judgments_need_a_reason(tree, province_admin, period):
 
 def test_scoring_40_units_costs_no_query_per_unit(plan, province_admin, tree,
                                                  django_assert_max_num_queries):
-    """15 queries at most, whatever the number of units (one fewer on PostgreSQL)."""
+    """18 queries at most, whatever the number of units (one fewer on PostgreSQL)."""
     for _ in range(38):
         UnitFactory(parent=tree.city2)
     services.plan_open(actor=province_admin, plan=plan)
     assert plan.plan_units.count() == 40
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(18):
         services.plan_score(actor=province_admin, plan=plan)
 
 
@@ -263,3 +263,49 @@ def test_a_statement_touching_one_published_result_changes_nothing(plan, provinc
     assert not UnitResult.objects.filter(total=Decimal(1)).exists()
     UnitResult.objects.filter(version=draft).delete()
     assert UnitResult.objects.count() == before - 2
+
+
+def test_results_roll_up_to_every_area_above_the_assessed_units(plan, province_admin, tree):
+    # given counties A and B of city 1 scoring 103 (red) and 32, a county of city 2 at 0 (black)
+    from pacesetter.assessment.models import AreaResult
+
+    county_c = UnitFactory(code="371102", parent=tree.city2)
+    township = UnitFactory(code="371102001", parent=county_c, kind="township")
+    services.plan_open(actor=province_admin, plan=plan)
+    services.values_save(actor=province_admin, plan=plan, unit=tree.county_a,
+                         values=figures(100, 96, b1=5))
+    services.values_save(actor=province_admin, plan=plan, unit=tree.county_b,
+                         values=figures(80, 91))
+    # when
+    version = services.plan_score(actor=province_admin, plan=plan)
+    # then each area holds the count, mean total and list counts of the counties below it
+    areas = {a.unit.code: (a.units, a.mean_total, a.red, a.gray, a.black)
+             for a in AreaResult.objects.filter(version=version).select_related("unit")}
+    assert areas == {
+        "370000": (3, Decimal("45"), 1, 0, 1),
+        "370500": (2, Decimal("67.5"), 1, 0, 0),
+        "371100": (1, Decimal("0"), 0, 0, 1),
+    }
+    assert not AreaResult.objects.filter(unit=township).exists()
+    # and scoring again replaces the draft's areas
+    services.plan_score(actor=province_admin, plan=plan)
+    assert AreaResult.objects.count() == 3
+
+
+def test_an_inspectors_wider_view_gives_no_right_to_report(plan, province_admin, tree):
+    """Reporter of county A and inspector of the whole city: figures only for county A, by
+    form, by bulk upload, and no list entries for county B."""
+    from pacesetter.assessment import imports, records
+
+    both = user_with_role(Role.REPORTER, tree.county_a)
+    both.role_grants.create(role=Role.INSPECTOR, unit=tree.city1)
+    services.plan_open(actor=province_admin, plan=plan)
+    with pytest.raises(PermissionDenied):
+        services.values_save(actor=both, plan=plan, unit=tree.county_b, values=figures(1, 1))
+    with pytest.raises(ValidationFailed):
+        imports.values_upsert(actor=both, plan=plan, entries=[
+            imports.ValueEntry(unit_code="370503", indicator_code="A1", value="1")])
+    assert not records.may_add(both, tree.county_b, plan)
+    assert records.may_add(both, tree.county_a, plan)
+    services.values_save(actor=both, plan=plan, unit=tree.county_a, values=figures(1, 1))
+    assert not plan.values.filter(unit=tree.county_b).exists()
