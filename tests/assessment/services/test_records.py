@@ -211,11 +211,11 @@ def test_evidence_is_stored_with_the_entry(list_plan, reporter, tree, media_root
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [
-    ("名单.exe", b"MZ\x90\x00", "only PDF"),
-    ("页面.pdf", b"<html><script>alert(1)</script></html>", "not a valid PDF"),
-    ("空.pdf", b"", "empty"),
-    ("扫描件.pdf", b"%PDF-" + b"0" * (20 * 1024 * 1024), "larger than 20 MB"),
-])
+    ("名单.exe", b"MZ\x90\x00", "仅支持 PDF"),
+    ("页面.pdf", b"<html><script>alert(1)</script></html>", "不是有效的 PDF"),
+    ("空.pdf", b"", "是空文件"),
+    ("扫描件.pdf", b"%PDF-" + b"0" * (20 * 1024 * 1024), "超过 20 MB"),
+], ids=["not-a-document", "html-named-pdf", "empty", "too-large"])
 def test_a_refused_file_saves_nothing(list_plan, reporter, tree, settings, name, content,
                                       message):
     with pytest.raises(ValidationFailed) as caught:
