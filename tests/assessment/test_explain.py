@@ -124,9 +124,64 @@ def test_the_weighted_contribution_is_weight_over_100_times_points():
 
 
 def test_the_total_formula_shows_the_stored_numbers():
-    assert explain.total_formula(weighted=Decimal("83.2"), bonus=Decimal(2),
-                                 deduction=Decimal(1), total=Decimal("84.2")) == (
-        "Σ weighted 83.20 + bonus 2.00 − deduction 1.00 = 84.20")
+    terms = explain.total_terms(bonus=Decimal(2), deduction=Decimal(1), total=Decimal("84.2"))
+    assert terms.formula == "Σ weighted 83.20 + bonus 2.00 − deduction 1.00 = 84.20"
+
+
+def test_the_total_formula_adds_up_where_two_places_would_not():
+    # given a stored result weighted 83.2050 + bonus 0.0050 = 83.2100, which at two places
+    # each would read 83.21 + 0.01 − 0.00 = 83.21
+    terms = explain.total_terms(bonus=Decimal("0.0050"), deduction=Decimal(0),
+                                total=Decimal("83.2100"))
+    # then the terms keep their four decimals, and what is shown adds up to the stored total
+    assert terms.formula == "Σ weighted 83.205 + bonus 0.005 − deduction 0.00 = 83.21"
+    assert terms.weighted + terms.bonus - terms.deduction == terms.total == Decimal("83.21")
+
+
+def test_the_total_shown_is_the_stored_one_when_the_stored_terms_were_rounded_apart():
+    # given scoring's 83.20504 + 0.00504 = 83.21008, stored each to four places on its own:
+    # weighted 83.2050, bonus 0.0050, total 83.2101 (83.2050 + 0.0050 is 83.2100)
+    terms = explain.total_terms(bonus=Decimal("0.0050"), deduction=Decimal("0.0000"),
+                                total=Decimal("83.2101"))
+    # then the total is the stored one and Σ weighted takes up the rounding
+    assert terms.formula == "Σ weighted 83.2051 + bonus 0.005 − deduction 0.00 = 83.2101"
+    assert (terms.weighted_text, terms.bonus_text, terms.total_text) == (
+        "83.2051", "0.005", "83.2101")
+
+
+def test_the_weighted_contributions_add_up_to_the_sum_shown():
+    # given weights 35 / 35 / 30 and stored points 2.439, 2.3256, 40.4255, whose contributions
+    # 0.85365, 0.81396 and 12.12765 round to 0.8536 + 0.8140 + 12.1276 = 13.7952, while
+    # scoring's sum of the unrounded products is stored as 13.7953
+    items = [_Item(_Indicator(code, code), "normalize", {"method": "minmax"})
+             for code in ("A1", "A2", "A3")]
+    rows = explain.explain_rows(items, {"A1": "35", "A2": "35", "A3": "30"},
+                                {"raw": [1.0, 2.0, 3.0], "points": [2.439, 2.3256, 40.4255]})
+    assert sum(row.weighted for row in rows) == Decimal("13.7952")
+    # when they are balanced against the Σ weighted shown
+    balanced = explain.balance_contributions(rows, Decimal("13.7953"))
+    # then they add up to it, each still within 0.0001 of weight / 100 × points, and the first
+    # of those rounded down furthest (0.85365 → 0.8536) took the step
+    assert sum(row.weighted for row in balanced) == Decimal("13.7953")
+    assert [row.weighted for row in balanced] == [
+        Decimal("0.8537"), Decimal("0.8140"), Decimal("12.1276")]
+    for row in balanced:
+        assert abs(row.weighted - row.weight * Decimal(str(row.points)) / 100) < Decimal(
+            "0.0001")
+
+
+def test_a_gap_wider_than_rounding_is_not_hidden_in_the_contributions():
+    rows = explain.explain_rows(ITEMS[:2], {"A1": "60", "A2": "40"},
+                                {"raw": [1.0, 96.0], "points": [50.0, 100.0]})
+    assert explain.balance_contributions(rows, Decimal("71.0000")) == rows
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (Decimal("83.2050"), "83.205"), (Decimal("84.2"), "84.20"), (3.0, "3.00"),
+    (Decimal("-0.0000"), "0.00"), (Decimal("0.0001"), "0.0001"), (Decimal("100.0000"),
+                                                                  "100.00")])
+def test_scores_show_their_stored_decimals_and_at_least_two(value, text):
+    assert explain.score_text(value) == text
 
 
 @pytest.mark.parametrize(("value", "words"), [(95.0, "95"), (0.5, "0.5"), (1e6, "1000000"),

@@ -109,8 +109,8 @@ RULE_FIELDS: dict[str, dict[str, str]] = {
     RuleKind.BANDS: {"bands": "bands"},
     RuleKind.TARGET: {"target": "target_target", "cap": "target_cap"},
     RuleKind.RANK: {"points": "rank_points", "otherwise": "rank_otherwise"},
-    RuleKind.DEDUCTION: {"per": "occ_per", "cap": "occ_cap"},
-    RuleKind.BONUS: {"per": "occ_per", "cap": "occ_cap"},
+    RuleKind.DEDUCTION: {"per": "occ_per", "cap": "occ_cap", "source": "occ_source"},
+    RuleKind.BONUS: {"per": "occ_per", "cap": "occ_cap", "source": "occ_source"},
     RuleKind.VETO: {"at_least": "veto_at_least"},
 }
 BAND_ROWS_BLANK = 2
@@ -138,6 +138,12 @@ class RuleFormMixin(forms.Form):
     rank_otherwise = _number(_("Points of the other ranks"))
     occ_per = _number(_("Points per occurrence"))
     occ_cap = _number(_("Cap"))
+    occ_source = forms.ChoiceField(
+        label=_("Counted from"), required=False, initial=scoring.SOURCE_VALUES,
+        choices=[(scoring.SOURCE_VALUES, _("Reported figure")),
+                 (scoring.SOURCE_LIST, _("Achievement and negative lists"))],
+        help_text=_("Lists: the unit's confirmed entries under this indicator are counted, a "
+                    "bonus from the achievement list, a deduction from the negative list."))
     veto_at_least = _number(_("Vetoed when the value reaches"),
                             help_text=_("1 for a yes/no indicator."))
 

@@ -10,7 +10,7 @@ follow ``pacesetter.assessment.scoring``:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -32,6 +32,14 @@ def number_words(value: Any) -> str:
 def two_places(value: Any) -> str:
     """A score to two decimals, rounded half up as people round."""
     return str(Decimal(str(value)).quantize(CENTS, rounding=ROUND_HALF_UP))
+
+
+def score_text(value: Any) -> str:
+    """A score with the four decimals it is stored with, trailing zeros dropped down to two:
+    83.2050 → "83.205", 84.2 → "84.20". Nothing is rounded away, so shown sums add up."""
+    exact = Decimal(str(value)).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP) + 0
+    cents = exact.quantize(CENTS)
+    return f"{cents if cents == exact else exact.normalize():f}"
 
 
 def _bands_words(bands: Sequence[Sequence[float]], direction: int) -> str:
@@ -151,6 +159,10 @@ class ExplainRow:
     def raw_text(self) -> str:
         return "" if self.raw is None else number_words(self.raw)
 
+    @property
+    def amount_text(self) -> str:
+        return "" if self.amount is None else score_text(self.amount)
+
 
 def explain_rows(items: Sequence[Any], weights: dict[str, Any], breakdown: dict[str, Any]
                  ) -> list[ExplainRow]:
@@ -185,8 +197,71 @@ def explain_rows(items: Sequence[Any], weights: dict[str, Any], breakdown: dict[
     return rows
 
 
-def total_formula(*, weighted: Any, bonus: Any, deduction: Any, total: Any) -> str:
-    """"Σ weighted 83.20 + bonus 2.00 − deduction 1.00 = 84.20" with the stored numbers."""
-    return _("Σ weighted %(weighted)s + bonus %(bonus)s − deduction %(deduction)s = "
-             "%(total)s") % {"weighted": two_places(weighted), "bonus": two_places(bonus),
-                             "deduction": two_places(deduction), "total": two_places(total)}
+def balance_contributions(rows: Sequence[ExplainRow], weighted: Decimal) -> list[ExplainRow]:
+    """The rows with their weighted contributions made to add up to ``weighted``, the Σ
+    weighted shown below them.
+
+    Each contribution is weight / 100 × points rounded to four places, and rounding many
+    terms on their own can leave their sum 0.0001 or so away from the stored sum. The gap is
+    closed 0.0001 at a time on the contributions whose rounding moved them furthest the other
+    way (largest remainder), at most one step each; a gap wider than rounding explains is left
+    for everyone to see."""
+    exact = {j: row.weight * Decimal(str(row.points)) / 100 for j, row in enumerate(rows)
+             if row.weighted is not None and row.weight is not None and row.points is not None}
+    gap = int((weighted - sum((rows[j].weighted for j in exact), Decimal(0))) / FOUR_PLACES)
+    movable = [j for j in exact if exact[j]] or list(exact)
+    if not gap or abs(gap) > len(movable):
+        return list(rows)
+    step = FOUR_PLACES if gap > 0 else -FOUR_PLACES
+    movable.sort(key=lambda j: (exact[j] - rows[j].weighted) * step, reverse=True)
+    moved = set(movable[:abs(gap)])
+    return [replace(row, weighted=row.weighted + step) if j in moved else row
+            for j, row in enumerate(rows)]
+
+
+@dataclass(frozen=True)
+class TotalTerms:
+    """The terms of a unit's total as shown, to four places: weighted + bonus − deduction is
+    exactly total."""
+
+    weighted: Decimal
+    bonus: Decimal
+    deduction: Decimal
+    total: Decimal
+
+    @property
+    def weighted_text(self) -> str:
+        return score_text(self.weighted)
+
+    @property
+    def bonus_text(self) -> str:
+        return score_text(self.bonus)
+
+    @property
+    def deduction_text(self) -> str:
+        return score_text(self.deduction)
+
+    @property
+    def total_text(self) -> str:
+        return score_text(self.total)
+
+    @property
+    def formula(self) -> str:
+        """"Σ weighted 83.205 + bonus 0.005 − deduction 0.00 = 83.21"."""
+        return _("Σ weighted %(weighted)s + bonus %(bonus)s − deduction %(deduction)s = "
+                 "%(total)s") % {"weighted": self.weighted_text, "bonus": self.bonus_text,
+                                 "deduction": self.deduction_text, "total": self.total_text}
+
+
+def total_terms(*, bonus: Any, deduction: Any, total: Any) -> TotalTerms:
+    """A result's stored total, bonus and deduction as the terms of its total, with
+    Σ weighted = total − bonus + deduction.
+
+    Scoring stores the total, Σ weighted, bonus and deduction each rounded to four places on
+    its own, so the stored Σ weighted can be 0.0001 away from total − bonus + deduction. Taking
+    Σ weighted (a sum of many rounded products anyway) as the difference makes the sum shown
+    add up and end on the stored total."""
+    four = {name: Decimal(str(value)).quantize(FOUR_PLACES, rounding=ROUND_HALF_UP)
+            for name, value in (("bonus", bonus), ("deduction", deduction), ("total", total))}
+    return TotalTerms(weighted=four["total"] - four["bonus"] + four["deduction"], **four)
+

@@ -95,14 +95,15 @@ def explain_view(request: HttpRequest, plan_id: int, unit_id: int) -> HttpRespon
     result = selectors.unit_result(actor=request.user, plan=plan, unit_id=unit_id,
                                    number=_version_number(request))
     version = result.version
-    rows = explain.explain_rows(selectors.scored_items(version=version), version.weights,
-                                result.breakdown)
+    terms = explain.total_terms(bonus=result.bonus, deduction=result.deduction,
+                                total=result.total)
+    rows = explain.balance_contributions(
+        explain.explain_rows(selectors.scored_items(version=version), version.weights,
+                             result.breakdown), terms.weighted)
     return render(request, "assessment/explain.html", {
         "plan": plan, "version": version, "result": result, "unit": result.unit,
-        "rows": rows, "marks": _marks(),
+        "rows": rows, "marks": _marks(), "terms": terms,
         "vetoed_by": [row for row in rows if row.vetoed],
-        "formula": explain.total_formula(weighted=result.weighted_score, bonus=result.bonus,
-                                         deduction=result.deduction, total=result.total),
     })
 
 

@@ -314,6 +314,58 @@ def test_the_plans_own_rule_for_an_indicator(client, plan, province_admin):
     assert a2.rule["bands"][0] == [95.0, 100.0]
 
 
+def _posted(form):
+    """What a browser submits for a form as the page shows it (blank fields left out)."""
+    return {name: value for name, field in form.fields.items()
+            if (value := form[name].value()) not in (None, "") and name != "bands"}
+
+
+def test_a_list_counted_bonus_keeps_its_source_when_its_rule_is_saved(client, plan,
+                                                                      province_admin, tree):
+    # given a bonus item of the draft plan counted from the achievement list
+    indicator = services.indicator_create(
+        actor=province_admin, owner=tree.province, code="L1", name="实绩清单加分",
+        rule_kind="bonus", rule={"per": 2, "cap": 3, "source": "list"}, data_type="count")
+    services.plan_indicator_set(actor=province_admin, plan=plan, indicator=indicator)
+    client.force_login(province_admin)
+    url = reverse("assessment:plan_indicator_rule", args=[plan.pk, indicator.pk])
+    # when its rule form is opened, it shows the lists as the source
+    answer = client.get(url)
+    form = answer.context["form"]
+    assert form["occ_source"].value() == "list"
+    assert '<option value="list" selected>' in answer.content.decode()
+    # and when the form is saved as shown with a new cap
+    answer = client.post(url, {**_posted(form), "occ_cap": "5"})
+    # then the item still counts the list entries
+    assert answer.status_code == 302
+    assert plan.plan_indicators.get(indicator=indicator).rule == {
+        "per": 2.0, "cap": 5.0, "source": "list"}
+    # and so does the catalog entry after an edit on its page
+    url = reverse("assessment:indicator_edit", args=[tree.province.pk, indicator.pk])
+    form = client.get(url).context["form"]
+    assert client.post(url, _posted(form)).status_code == 302
+    indicator.refresh_from_db()
+    assert indicator.rule == {"per": 2.0, "cap": 3.0, "source": "list"}
+
+
+@pytest.mark.parametrize(("source", "rule"), [
+    ("list", {"per": 2.0, "cap": 6.0, "source": "list"}),
+    ("values", {"per": 2.0, "cap": 6.0}),
+])
+def test_a_new_deduction_is_counted_from_the_source_chosen(client, province_admin, tree,
+                                                           source, rule):
+    client.force_login(province_admin)
+    url = reverse("assessment:indicator_new", args=[tree.province.pk])
+    assert "occ_source" in client.get(url).context["form"].fields
+    answer = client.post(url, {
+        "code": "N1", "name": "负面清单扣分", "direction": "-1", "data_type": "count",
+        "sort_order": "0", "rule_kind": "deduction", "occ_per": "2", "occ_cap": "6",
+        "occ_source": source})
+    assert answer.status_code == 302
+    indicator = Indicator.objects.get(code="N1")
+    assert (indicator.rule_kind, indicator.rule) == ("deduction", rule)
+
+
 def test_weights_by_hand_must_sum_to_100_and_nothing_is_saved_otherwise(client, plan,
                                                                         province_admin):
     client.force_login(province_admin)
