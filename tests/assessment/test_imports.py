@@ -121,7 +121,7 @@ def test_every_bad_entry_is_named_and_nothing_is_saved(open_plan, province_admin
         values_upsert(actor=province_admin, plan=open_plan, entries=entries("370502") + bad)
     # then
     assert messages(error) == {
-        ("r2", "Unknown unit “999999”."),
+        ("r2", "Unknown unit “999999”, or not one you report for."),
         ("r3", f"Unit {tree.township_a1.code} is not assessed by this plan."),
         ("r4", "Unknown indicator “Z9”."),
         ("r5", "“九十” is not a number within ±10¹³."),
@@ -143,7 +143,7 @@ def test_a_reporter_cannot_send_figures_of_a_unit_outside_their_scope(open_plan,
         values_upsert(actor=reporter, plan=open_plan,
                       entries=entries("370502") + entries("370503", unit_where="row 3"))
 
-    assert messages(error) == {("row 3", "Unit 370503 is outside your scope.")}
+    assert messages(error) == {("row 3", "Unknown unit “370503”, or not one you report for.")}
     assert not IndicatorValue.objects.exists()
 
 

@@ -179,7 +179,7 @@ def test_a_reporter_uploading_another_countys_row_is_told_it_is_outside_their_sc
         spreadsheets.values_upload(actor=reporter, plan=open_plan, source=upload)
 
     assert [(e["where"], e["message"]) for e in error.value.extra["errors"]] == [
-        ("Row 3, column A", "Unit 370503 is outside your scope.")]
+        ("Row 3, column A", "Unknown unit “370503”, or not one you report for.")]
     assert not IndicatorValue.objects.exists()
 
 
@@ -282,3 +282,84 @@ def test_exports_cost_a_fixed_number_of_queries(plan, province_admin, tree,
         spreadsheets.submissions_file(actor=province_admin, plan=open_plan).close()
     with django_assert_max_num_queries(8):
         spreadsheets.template_file(actor=province_admin, plan=open_plan).close()
+
+
+# --- text users typed stays text -----------------------------------------------------------
+
+FORMULA = '=HYPERLINK("http://x","y")'
+
+
+def formulas(book):
+    return [cell.coordinate for sheet in book.worksheets for row in sheet.iter_rows()
+            for cell in row if cell.data_type == "f"]
+
+
+def test_a_note_typed_as_a_formula_is_text_in_the_template_and_uploads_back_unchanged(
+        open_plan, province_admin, tree):
+    # given: a note, an indicator name and a unit name that a spreadsheet would run
+    services.values_save(actor=province_admin, plan=open_plan, unit=tree.county_a,
+                         values={"A1": (Decimal("98.5"), FORMULA)})
+    tree.county_b.name = "-cmd|' /C calc'!A0"
+    tree.county_b.save()
+    indicator = open_plan.plan_indicators.get(indicator__code="A2").indicator
+    indicator.name = "@SUM(1+1)"
+    indicator.save()
+    # when
+    book = workbook_of(spreadsheets.template_file(actor=province_admin, plan=open_plan))
+    # then: text cells holding the text as typed; the figure is still a number
+    sheet = book.worksheets[0]
+    assert formulas(book) == []
+    assert (sheet["E2"].data_type, sheet["E2"].value) == ("s", FORMULA)
+    assert sheet["E2"].quotePrefix
+    assert (sheet["B3"].data_type, sheet["B3"].value) == ("s", "-cmd|' /C calc'!A0")
+    assert (sheet["D2"].data_type, sheet["D2"].value) == ("n", 98.5)
+    assert ["A2", "@SUM(1+1)"] in [list(r[:2]) for r in
+                                   book["Instructions"].iter_rows(values_only=True)]
+    # and when the file is uploaded again, after a round trip through a spreadsheet program
+    audits = AuditEntry.objects.count()
+    written = spreadsheets.values_upload(actor=province_admin, plan=open_plan,
+                                         source=as_upload(book))
+    # then the note is read back as it was, and nothing changes
+    assert written == 0
+    assert AuditEntry.objects.count() == audits
+    assert stored(open_plan)[("370502", "A1")] == (Decimal("98.5"), FORMULA)
+
+
+def test_a_formula_typed_as_a_note_is_saved_from_the_template_as_its_text(open_plan,
+                                                                            province_admin):
+    template = spreadsheets.template_file(actor=province_admin, plan=open_plan)
+    upload = fill(template, {(2, "D"): 98, (2, "E"): "-5 分，见 =A1"})
+
+    spreadsheets.values_upload(actor=province_admin, plan=open_plan, source=upload)
+    book = workbook_of(spreadsheets.template_file(actor=province_admin, plan=open_plan))
+
+    assert stored(open_plan)[("370502", "A1")] == (Decimal(98), "-5 分，见 =A1")
+    note = book.worksheets[0]["E2"]
+    assert (note.data_type, note.value, note.quotePrefix) == ("s", "-5 分，见 =A1", True)
+
+
+def test_unit_names_and_return_reasons_typed_as_formulas_are_text_in_the_exports(
+        open_plan, province_admin, reporter, tree):
+    # given
+    tree.county_a.name = FORMULA
+    tree.county_a.save()
+    services.values_save(actor=province_admin, plan=open_plan, unit=tree.county_b,
+                         values=figures(70, 85, 0, 0))
+    services.submission_submit(actor=province_admin, plan=open_plan, unit=tree.county_b)
+    services.submission_review(actor=province_admin, plan=open_plan, unit=tree.county_b,
+                               approve=False, reason='+HYPERLINK("http://x")')
+    version = scored(open_plan, province_admin, tree)
+    # when
+    results = workbook_of(spreadsheets.results_file(actor=reporter, plan=open_plan,
+                                                    version=version))
+    reporting = workbook_of(spreadsheets.submissions_file(actor=province_admin,
+                                                          plan=open_plan))
+    # then
+    assert formulas(results) == formulas(reporting) == []
+    name = next(row[4] for row in results.worksheets[0].iter_rows(min_row=2)
+                if row[3].value == "370502")
+    assert (name.data_type, name.value) == ("s", FORMULA)
+    rows = {row[0].value: row for row in reporting.worksheets[0].iter_rows(min_row=2)}
+    assert (rows["370502"][1].data_type, rows["370502"][1].value) == ("s", FORMULA)
+    assert rows["370503"][6].value == '+HYPERLINK("http://x")'
+    assert rows["370503"][4].data_type == "n"

@@ -19,6 +19,7 @@ from pacesetter.assessment.schemas import (
     IndicatorOut,
     IndicatorPatch,
     ListMemberOut,
+    ListRulesIn,
     ObjectiveWeightsIn,
     OpenedOut,
     PlanDetailOut,
@@ -187,7 +188,13 @@ def plan_create(request: HttpRequest, payload: PlanIn):
               summary="Change a draft plan (only the fields sent)")
 def plan_update(request: HttpRequest, plan_id: int, payload: PlanPatch):
     plan = access.get_plan_in_scope(request.user, plan_id, for_write=True)
-    changes = _period_changes(payload.dict(exclude_unset=True), plan)
+    changes = payload.dict(exclude_unset=True)
+    for field in ("assessed_levels", "assessed_groups", "ranking_groups"):
+        if field in changes and changes[field] is None:
+            changes[field] = []
+    changes = {k: v for k, v in changes.items()
+               if v is not None or k in ListRulesIn.model_fields}
+    changes = _period_changes(changes, plan)
     return _detail(services.plan_update(actor=request.user, plan=plan, **changes))
 
 

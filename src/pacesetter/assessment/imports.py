@@ -183,10 +183,10 @@ def _unit_problem(entry: ValueEntry, unit: _Unit | None, reporting: scope.Scope,
                   submission: tuple[int, str] | None) -> str:
     if not entry.unit_code.strip():
         return _("The unit code is empty.")
-    if unit is None:
-        return _("Unknown unit “%(code)s”.") % {"code": entry.unit_code}
-    if not reporting.contains(unit.path):
-        return _("Unit %(code)s is outside your scope.") % {"code": entry.unit_code}
+    if unit is None or not reporting.contains(unit.path):
+        # one message for both, so that an upload cannot probe which codes exist elsewhere
+        return _("Unknown unit “%(code)s”, or not one you report for.") % {
+            "code": entry.unit_code}
     if submission is None:
         return _("Unit %(code)s is not assessed by this plan.") % {"code": entry.unit_code}
     return ""

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -102,12 +103,14 @@ def unit_values(request: HttpRequest, plan_id: int, unit_id: int) -> HttpRespons
         try:
             for item, files in uploads.items():
                 records.check_files(files, field=item.indicator.code)
-            services.values_save(actor=request.user, plan=plan, unit=unit, values=form.values())
-            for item, files in uploads.items():
-                records.value_evidence_add(actor=request.user, plan=plan, unit=unit,
-                                           plan_indicator=item, files=files)
-            if "submit" in request.POST:
-                services.submission_submit(actor=request.user, plan=plan, unit=unit)
+            with transaction.atomic():  # figures, evidence and submission: all or none
+                services.values_save(actor=request.user, plan=plan, unit=unit,
+                                     values=form.values())
+                for item, files in uploads.items():
+                    records.value_evidence_add(actor=request.user, plan=plan, unit=unit,
+                                               plan_indicator=item, files=files)
+                if "submit" in request.POST:
+                    services.submission_submit(actor=request.user, plan=plan, unit=unit)
         except ApplicationError as error:
             for item in error.extra.get("errors", []):
                 name = f"v_{item['field']}"
@@ -157,22 +160,29 @@ def board(request: HttpRequest, plan_id: int) -> HttpResponse:
     A province-wide plan has thousands of groups; past ``BOARD_ROWS`` results the board shows
     one group at a time, chosen from a list. ``?screen=1`` is the big-screen layout."""
     plan = access.get_plan_in_scope(request.user, plan_id)
-    number = request.GET.get("version")
-    version = selectors.result_version(actor=request.user, plan=plan,
-                                       number=scope.as_id(number) if number else None)
+    try:
+        number = scope.as_id(request.GET["version"]) if request.GET.get("version") else None
+    except (TypeError, ValueError):
+        raise NotFound(_("No such version.")) from None
+    version = selectors.result_version(actor=request.user, plan=plan, number=number)
     results = selectors.results(actor=request.user, version=version)
     sizes = dict(results.order_by("ranking_group").values_list("ranking_group")
                  .annotate(n=Count("pk")))
     group_names = list(sizes)
-    chosen = None
+    chosen, page, keep = None, None, ""
+    rows = results.order_by("ranking_group", "group_rank", "unit__code")
     if sum(sizes.values()) > BOARD_ROWS:
         chosen = request.GET.get("group", group_names[0] if group_names else "")
-        results = results.filter(ranking_group=chosen)
+        rows = rows.filter(ranking_group=chosen)
+        if sizes.get(chosen, 0) > BOARD_ROWS:
+            page, keep = page_of(request, rows)
+            rows = page.object_list
     groups: OrderedDict[str, list[Any]] = OrderedDict()
-    for row in results.order_by("ranking_group", "group_rank", "unit__code"):
+    for row in rows:
         groups.setdefault(row.ranking_group, []).append(row)
     return render(request, "assessment/board.html", {
         "plan": plan, "version": version, "groups": groups,
+        "page_obj": page, "query_without_page": keep,
         "group_names": group_names if chosen is not None else [], "chosen": chosen,
         "list_counts": selectors.list_counts(version=version),
         "screen": request.GET.get("screen") == "1",

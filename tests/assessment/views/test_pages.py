@@ -145,3 +145,20 @@ def test_a_board_of_many_results_shows_one_group_at_a_time(client, plan, provinc
     assert "东营区" not in first.split('id="group-picker"')[1].split("</form>")[1]
     chosen = client.get(url, {"group": "市辖区"}).content.decode().split("</form>")[-1]
     assert "东营区" in chosen and "河口区" not in chosen
+
+
+def test_one_large_group_is_paged_and_a_bad_version_is_not_found(client, plan, province_admin,
+                                                                 tree, monkeypatch, settings):
+    from pacesetter.assessment import views
+
+    services.plan_open(actor=province_admin, plan=plan)
+    services.plan_score(actor=province_admin, plan=plan)
+    services.plan_publish(actor=province_admin, plan=plan)
+    monkeypatch.setattr(views, "BOARD_ROWS", 1)
+    settings.PAGE_SIZE = 1
+    client.force_login(province_admin)
+    url = reverse("assessment:board", args=[plan.pk])
+    pages = [client.get(url, {"page": n}).content.decode() for n in (1, 2)]
+    assert ["东营区" in p for p in pages] == [True, False]
+    assert ["河口区" in p for p in pages] == [False, True]
+    assert client.get(url, {"version": "abc"}).status_code == 404

@@ -25,7 +25,9 @@ from tests.factories import UnitFactory, user_with_role
 
 
 @pytest.fixture(autouse=True)
-def _english():
+def _english(client):
+    """Pages and messages are compared in English, the language of the msgids."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     with translation.override("en"):
         yield
 
