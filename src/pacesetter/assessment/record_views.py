@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from django import forms
@@ -15,10 +14,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
-from openpyxl import Workbook
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from pacesetter.assessment import access, records, scoring
+from pacesetter.assessment import access, records, scoring, spreadsheets
+from pacesetter.assessment.file_views import _download
 from pacesetter.assessment.models import (
     AssessmentPlan,
     EntryKind,
@@ -195,33 +194,12 @@ def evidence_delete(request: HttpRequest, attachment_id: int) -> HttpResponse:
 
 
 @login_required
-def plan_lists_export(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """The plan's entries the user may see, as an Excel workbook."""
+@require_GET
+def plan_lists_export(request: HttpRequest, plan_id: int) -> FileResponse:
+    """The plan's entries the user may see, as an Excel workbook streamed from a temporary
+    file."""
     plan = access.get_plan_in_scope(request.user, plan_id)
     kind = _choice(request.GET.get("kind"), EntryKind)
     status = _choice(request.GET.get("status"), EntryStatus)
-    rows = records.entries_for_export(actor=request.user, plan=plan, kind=kind, status=status)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Lists"))
-    sheet.append([_("Unit code"), _("Unit"), _("Kind of entry"), _("Date"), _("Source"),
-                  _("Counts under"), _("Status"), _("Description"), _("Reason for rejection"),
-                  _("Recorded by"), _("Recorded at"), _("Evidence files")])
-    kinds, sources, statuses = (dict(EntryKind.choices), dict(EntrySource.choices),
-                                dict(EntryStatus.choices))
-    for entry in rows:
-        item = entry.plan_indicator
-        sheet.append([
-            entry.unit.code, entry.unit.name, str(kinds[entry.kind]), entry.date,
-            str(sources.get(entry.source, entry.source)),
-            f"{item.indicator.code} {item.indicator.name}" if item else "",
-            str(statuses[entry.status]), entry.text, entry.reject_reason,
-            entry.recorded_by.get_username(),
-            timezone.localtime(entry.recorded_at).strftime("%Y-%m-%d %H:%M"), entry.files])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''lists-{plan.pk}-{stamp}.xlsx"
-    return response
+    return _download(spreadsheets.lists_file(actor=request.user, plan=plan, kind=kind,
+                                             status=status), plan, _("lists"))

@@ -22,13 +22,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from pacesetter.assessment import selectors
+from pacesetter.assessment import records, selectors
 from pacesetter.assessment.imports import (
     VALUE_LIMIT,
     ValueEntry,
@@ -38,6 +37,9 @@ from pacesetter.assessment.imports import (
 from pacesetter.assessment.models import (
     AssessmentPlan,
     DataType,
+    EntryKind,
+    EntrySource,
+    EntryStatus,
     IndicatorValue,
     ListMark,
     PlanIndicator,
@@ -46,6 +48,7 @@ from pacesetter.assessment.models import (
 )
 from pacesetter.errors import ValidationFailed
 from pacesetter.orgs.scope import Scope
+from pacesetter.orgs.spreadsheets import cell_text
 
 CHUNK = 2000
 MAX_ROWS = 500_000
@@ -99,13 +102,14 @@ def _temporary(workbook: Workbook) -> IO[bytes]:
     return handle
 
 
-def _header_cells(sheet: Any, labels: Iterable[tuple[str, PatternFill]]) -> list[WriteOnlyCell]:
-    cells = []
-    for label, fill in labels:
-        cell = WriteOnlyCell(sheet, value=label)
-        cell.font, cell.fill, cell.alignment = HEADER_FONT, fill, WRAP
-        cells.append(cell)
-    return cells
+def _header_cells(sheet: Any, labels: Iterable[tuple[str, PatternFill]]) -> list[Any]:
+    return [cell_text(sheet, label, font=HEADER_FONT, fill=fill, alignment=WRAP)
+            for label, fill in labels]
+
+
+def _row(sheet: Any, values: Iterable[Any]) -> list[Any]:
+    """A row of values from the database, its text kept as text (``cell_text``)."""
+    return [cell_text(sheet, value) for value in values]
 
 
 def _plain(value: Decimal | None) -> str:
@@ -218,7 +222,7 @@ def template_file(*, actor: Any, plan: AssessmentPlan) -> IO[bytes]:
     sheet.append(_header_cells(sheet, labels))
     count = 0
     for row in rows:
-        sheet.append(row)
+        sheet.append(_row(sheet, row))
         count += 1
     last = max(count, 1) + 1
     for j, item in enumerate(items):
@@ -233,9 +237,8 @@ def _instructions(sheet: Any, plan: AssessmentPlan, items: list[PlanIndicator]) 
     sheet.column_dimensions["B"].width = 36
     sheet.column_dimensions["C"].width = 12
     sheet.column_dimensions["D"].width = 40
-    title = WriteOnlyCell(sheet, value=f"{plan.name} · {plan.period.label}")
-    title.font = Font(bold=True, size=14)
-    sheet.append([title])
+    sheet.append([cell_text(sheet, f"{plan.name} · {plan.period.label}",
+                            font=Font(bold=True, size=14))])
     for line in (
         _("One row per unit. Keep the unit codes as they are; the name and status columns "
           "are for reference and are not read."),
@@ -257,8 +260,8 @@ def _instructions(sheet: Any, plan: AssessmentPlan, items: list[PlanIndicator]) 
                                        (str(_("Unit of measure")), VALUE_FILL),
                                        (str(_("Allowed values")), VALUE_FILL)]))
     for item in items:
-        sheet.append([item.indicator.code, item.indicator.name,
-                      item.indicator.unit_of_measure, allowed_values(item)])
+        sheet.append(_row(sheet, [item.indicator.code, item.indicator.name,
+                                  item.indicator.unit_of_measure, allowed_values(item)]))
 
 
 # ---- the upload ---------------------------------------------------------------------------
@@ -449,7 +452,7 @@ def results_file(*, actor: Any, plan: AssessmentPlan, version: ResultVersion) ->
         for j in range(width):
             line.append(raw[j] if j < len(raw) else None)
             line.append(points[j] if j < len(points) else None)
-        sheet.append(line)
+        sheet.append(_row(sheet, line))
     return _temporary(workbook)
 
 
@@ -471,6 +474,32 @@ def submissions_file(*, actor: Any, plan: AssessmentPlan) -> IO[bytes]:
               _("Values missing"), _("Reason for return")]
     sheet.append(_header_cells(sheet, [(str(label), VALUE_FILL) for label in labels]))
     for code, name, status, submitted_at, count, reason in rows.iterator(chunk_size=CHUNK):
-        sheet.append([code, name, str(statuses.get(status, status)), _local(submitted_at),
-                      count, max(expected - count, 0), reason or None])
+        sheet.append(_row(sheet, [code, name, str(statuses.get(status, status)),
+                                  _local(submitted_at), count, max(expected - count, 0),
+                                  reason or None]))
+    return _temporary(workbook)
+
+
+def lists_file(*, actor: Any, plan: AssessmentPlan, kind: str | None = None,
+               status: str | None = None) -> IO[bytes]:
+    """The plan's list entries the lists page shows the actor, one row each."""
+    rows = records.entries_for_export(actor=actor, plan=plan, kind=kind, status=status)
+    kinds, sources, statuses = (dict(EntryKind.choices), dict(EntrySource.choices),
+                                dict(EntryStatus.choices))
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Lists"))
+    sheet.freeze_panes = "C2"
+    labels = [_("Unit code"), _("Unit"), _("Kind of entry"), _("Date"), _("Source"),
+              _("Counts under"), _("Status"), _("Description"), _("Reason for rejection"),
+              _("Recorded by"), _("Recorded at"), _("Evidence files")]
+    sheet.append(_header_cells(sheet, [(str(label), VALUE_FILL) for label in labels]))
+    for entry in rows.iterator(chunk_size=CHUNK):
+        item = entry.plan_indicator
+        sheet.append(_row(sheet, [
+            entry.unit.code, entry.unit.name, str(kinds.get(entry.kind, entry.kind)),
+            entry.date, str(sources.get(entry.source, entry.source)),
+            f"{item.indicator.code} {item.indicator.name}" if item else None,
+            str(statuses.get(entry.status, entry.status)), entry.text,
+            entry.reject_reason or None, entry.recorded_by.get_username(),
+            _local(entry.recorded_at), entry.files]))
     return _temporary(workbook)

@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -52,6 +53,29 @@ CHINESE_KINDS = {
 }
 REQUIRED_COLUMNS = ("code", "name", "parent_code", "kind")
 MAX_ROWS = 500_000
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell_text(sheet: Any, value: Any, **style: Any) -> Any:
+    """``value`` as ``sheet.append`` should get it, so that text users typed stays text.
+
+    openpyxl stores a string starting with "=" as a formula, which Excel would run (HYPERLINK,
+    WEBSERVICE, DDE) when an administrator opens the file; such text, and text starting with
+    another character a spreadsheet reads as the start of a formula, becomes a text cell
+    marked "quoted" (Excel's leading apostrophe, not part of the value), so it shows as
+    typed, stays text when edited and reads back unchanged. Other values pass as they are;
+    with ``style`` (``font=``, ``fill=``, ...) the result is always a cell with that style.
+    """
+    guarded = isinstance(value, str) and value.startswith(FORMULA_STARTS)
+    if not guarded and not style:
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    if guarded:
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
 
 
 @dataclass(frozen=True)
@@ -212,8 +236,9 @@ def units_workbook(units: Any) -> bytes:
     sheet.append([str(label) for _key, label in COLUMNS])
     kinds = dict(UnitKind.choices)
     for code, name, parent_code, kind, groups, longitude, latitude in units:
-        sheet.append([code, name, parent_code or "", str(kinds.get(kind, kind)), groups or "",
-                      _coordinate(longitude), _coordinate(latitude)])
+        sheet.append([cell_text(sheet, text) for text in (
+            code, name, parent_code or "", str(kinds.get(kind, kind)), groups or "",
+            _coordinate(longitude), _coordinate(latitude))])
     return _saved(workbook)
 
 

@@ -6,10 +6,11 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import QuerySet
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from pacesetter.assessment import records, services
+from pacesetter.assessment import records, services, spreadsheets
 from pacesetter.assessment.models import Attachment, EntryStatus, IndicatorValue, ListEntry
 from pacesetter.audit.models import AuditEntry
 from tests.assessment.conftest import PDF
@@ -106,13 +107,58 @@ def test_evidence_downloads_as_an_attachment(client, entry_a, reporter):
     assert answer["X-Content-Type-Options"] == "nosniff"
 
 
+def exported_sheet(answer):
+    return load_workbook(io.BytesIO(b"".join(answer.streaming_content))).active
+
+
 def test_the_lists_export_to_excel(client, entry_a, province_admin, list_plan):
     client.force_login(province_admin)
     answer = client.get(reverse("assessment:plan_lists_export", args=[list_plan.pk]))
-    sheet = load_workbook(io.BytesIO(answer.content)).active
-    rows = list(sheet.iter_rows(values_only=True))
+    assert answer.streaming and answer["Content-Disposition"].startswith("attachment;")
+    rows = list(exported_sheet(answer).iter_rows(values_only=True))
     assert len(rows) == 2
     assert rows[1][0] == "370502" and rows[1][7] == "完成防汛抢险任务" and rows[1][11] == 1
+
+
+def test_the_lists_export_is_written_write_only_and_read_in_chunks(
+        client, entry_a, province_admin, list_plan, monkeypatch):
+    made, chunks = [], []
+    real_workbook, real_iterator = spreadsheets.Workbook, QuerySet.iterator
+
+    def workbook(*args, **kwargs):
+        made.append(kwargs.get("write_only", False))
+        return real_workbook(*args, **kwargs)
+
+    def iterator(self, *args, **kwargs):
+        chunks.append(kwargs.get("chunk_size"))
+        return real_iterator(self, *args, **kwargs)
+
+    monkeypatch.setattr(spreadsheets, "Workbook", workbook)
+    monkeypatch.setattr(QuerySet, "iterator", iterator)
+    client.force_login(province_admin)
+    client.get(reverse("assessment:plan_lists_export", args=[list_plan.pk]))
+    assert made == [True]
+    assert chunks == [spreadsheets.CHUNK]
+
+
+def test_text_typed_into_entries_comes_out_of_the_lists_export_as_text_not_a_formula(
+        client, entry_a, province_admin, reporter, list_plan, tree):
+    # given: an entry, and its rejection reason, written as spreadsheet formulas
+    formula = '=HYPERLINK("http://x","y")'
+    rejected = records.list_entry_create(
+        actor=reporter, unit=tree.county_a, plan=list_plan, kind="negative",
+        date=datetime.date(2026, 10, 1), text=formula)
+    records.list_entry_review(actor=province_admin, entry=rejected, confirm=False,
+                              reason="@SUM(1+1)")
+    client.force_login(province_admin)
+    # when
+    sheet = exported_sheet(client.get(reverse("assessment:plan_lists_export",
+                                              args=[list_plan.pk])))
+    # then
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[7].value == formula)
+    assert (row[7].data_type, row[8].data_type) == ("s", "s")
+    assert row[8].value == "@SUM(1+1)"
+    assert not [c for r in sheet.iter_rows() for c in r if c.data_type == "f"]
 
 
 def test_the_lists_page_costs_no_query_per_entry(client, list_plan, province_admin, tree,
@@ -215,7 +261,7 @@ def test_an_outsider_sees_none_of_county_as_entries_in_lists_or_export(client, e
     assert page.status_code == 200
     assert "完成防汛抢险任务" not in page.content.decode()
     export = client.get(reverse("assessment:plan_lists_export", args=[list_plan.pk]))
-    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    rows = list(exported_sheet(export).iter_rows(values_only=True))
     assert len(rows) == 1
 
 

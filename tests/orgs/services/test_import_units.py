@@ -4,7 +4,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from pacesetter.audit.models import AuditEntry
 from pacesetter.errors import ValidationFailed
@@ -129,6 +129,27 @@ def test_an_export_reimports_as_a_no_op(tree, province_admin):
     exported = units_workbook(units_for_export(actor=province_admin))
     rows = read_unit_rows(io.BytesIO(exported))
     assert {r.code for r in rows} == set(Unit.objects.values_list("code", flat=True))
+    result = units_import(actor=province_admin, rows=[r for r in rows if r.parent_code])
+    assert (result.created, result.updated) == (0, 0)
+
+
+def test_a_unit_name_typed_as_a_formula_is_exported_as_text_and_reimports_unchanged(
+        tree, province_admin):
+    # given
+    formula = '=HYPERLINK("http://x","y")'
+    tree.county_a.name = formula
+    tree.county_a.save()
+    # when
+    exported = units_workbook(units_for_export(actor=province_admin))
+    # then: a text cell, not a formula, with the name as typed; coordinates stay as they were
+    sheet = load_workbook(io.BytesIO(exported)).active
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    name = next(row[1] for row in sheet.iter_rows() if row[0].value == tree.county_a.code)
+    assert (name.data_type, name.value) == ("s", formula)
+    # and a re-import reads the name back unchanged
+    rows = read_unit_rows(io.BytesIO(exported))
+    assert next(r.name for r in rows if r.code == tree.county_a.code) == formula
     result = units_import(actor=province_admin, rows=[r for r in rows if r.parent_code])
     assert (result.created, result.updated) == (0, 0)
 
