@@ -947,7 +947,8 @@ def reminders_send(*, actor: Any, plan: AssessmentPlan,
     skipped = len(units) - len(due)
     if not due:
         return 0, skipped
-    holders = _role_holders([u[0] for u in due], REMINDED_ROLES, actor=actor)
+    # a subquery, not a list of ids: a province-wide batch has a quarter of a million
+    holders = _role_holders(pending.values("unit_id"), REMINDED_ROLES, actor=actor)
     title = _("Reminder: submit your figures for %(plan)s") % {"plan": plan.name}
     notify_each(
         Message(recipient_id=user_id, kind="assessment.reminder", title=title,
@@ -960,6 +961,6 @@ def reminders_send(*, actor: Any, plan: AssessmentPlan,
                      recipients_by_unit={u[0]: len(holders.get(u[0], [])) for u in due})
     entry_record(actor=actor, obj=plan, action=AuditAction.UPDATE, unit_path=plan.owner.path,
                  after={"reminded": [code for _id, code, _n, _p in due], "skipped": skipped,
-                        "people": sum(len(h) for h in holders.values())},
+                        "people": sum(len(holders.get(u[0], [])) for u in due)},
                  note=_("Reminders sent to %(count)d units") % {"count": len(due)})
     return len(due), skipped
