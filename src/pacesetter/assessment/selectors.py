@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from pacesetter.assessment import access, explain
 from pacesetter.assessment.models import (
+    AreaResult,
     AssessmentPlan,
     Indicator,
     IndicatorValue,
@@ -75,6 +76,13 @@ def list_counts(*, version: ResultVersion) -> dict[str, int]:
     counts = dict(version.results.exclude(list_mark="").order_by().values_list("list_mark")
                   .annotate(n=Count("pk")))
     return {mark: counts.get(mark, 0) for mark in ("red", "gray", "black")}
+
+
+def area_results(*, version: ResultVersion, parent: Any) -> QuerySet[AreaResult]:
+    """The roll-up of ``version`` for the areas directly under ``parent`` (a unit id), by
+    code: part of the published result, like the board itself."""
+    return version.areas.filter(unit__parent_id=parent).select_related("unit").order_by(
+        "unit__sort_order", "unit__code")
 
 
 def submissions(*, actor: Any, plan: AssessmentPlan) -> QuerySet[Submission]:

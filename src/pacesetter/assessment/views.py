@@ -180,9 +180,14 @@ def board(request: HttpRequest, plan_id: int) -> HttpResponse:
     groups: OrderedDict[str, list[Any]] = OrderedDict()
     for row in rows:
         groups.setdefault(row.ranking_group, []).append(row)
+    area_id = request.GET.get("area", "")
+    area = (version.areas.filter(unit_id=int(area_id)).select_related("unit").first()
+            if area_id.isdigit() and len(area_id) < 16 else None)
     return render(request, "assessment/board.html", {
         "plan": plan, "version": version, "groups": groups,
-        "page_obj": page, "query_without_page": keep,
+        "page_obj": page, "query_without_page": keep, "area": area,
+        "areas": selectors.area_results(version=version,
+                                        parent=area.unit_id if area else plan.owner_id),
         "group_names": group_names if chosen is not None else [], "chosen": chosen,
         "list_counts": selectors.list_counts(version=version),
         "screen": request.GET.get("screen") == "1",

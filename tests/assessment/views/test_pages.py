@@ -104,7 +104,7 @@ def test_the_board_query_count_does_not_grow_with_units(client, plan, province_a
     services.plan_score(actor=province_admin, plan=plan)
     services.plan_publish(actor=province_admin, plan=plan)
     client.force_login(province_admin)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         client.get(reverse("assessment:board", args=[plan.pk]))
 
 
@@ -162,3 +162,22 @@ def test_one_large_group_is_paged_and_a_bad_version_is_not_found(client, plan, p
     assert ["东营区" in p for p in pages] == [True, False]
     assert ["河口区" in p for p in pages] == [False, True]
     assert client.get(url, {"version": "abc"}).status_code == 404
+
+
+def test_the_board_rolls_results_up_by_area_and_drills_down(client, plan, province_admin,
+                                                            tree):
+    from tests.factories import UnitFactory
+
+    UnitFactory(code="371102", name="东港区", parent=tree.city2)
+    services.plan_open(actor=province_admin, plan=plan)
+    services.values_save(actor=province_admin, plan=plan, unit=tree.county_a, values={
+        c: (Decimal(v), "") for c, v in {"A1": 90, "A2": 96, "B1": 0, "V1": 0}.items()})
+    services.plan_score(actor=province_admin, plan=plan)
+    services.plan_publish(actor=province_admin, plan=plan)
+    client.force_login(province_admin)
+    url = reverse("assessment:board", args=[plan.pk])
+    page = client.get(url).content.decode()
+    areas = page[page.index('id="areas"'):page.index("</section>", page.index('id="areas"'))]
+    assert "东营市" in areas and "日照市" in areas
+    assert "东营区" not in areas  # counties are the assessed units, not areas
+    assert client.get(url, {"area": "99999999999999999999"}).status_code == 200
