@@ -48,7 +48,7 @@ from pacesetter.assessment.models import (
 )
 from pacesetter.errors import ValidationFailed
 from pacesetter.orgs.scope import Scope
-from pacesetter.orgs.spreadsheets import cell_text
+from pacesetter.orgs.spreadsheets import cell_text, text_of
 
 CHUNK = 2000
 MAX_ROWS = 500_000
@@ -80,14 +80,6 @@ def _texts(label: Any, extra: Iterable[str]) -> set[str]:
         with translation.override(language):
             found.add(str(label).strip().lower())
     return found
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def _temporary(workbook: Workbook) -> IO[bytes]:
@@ -305,7 +297,7 @@ def _columns(header: tuple[Any, ...], items: list[PlanIndicator], upload: Upload
     value_at: dict[str, int] = {}
     notes: dict[str, int] = {}
     for index, cell in enumerate(header):
-        text = _text(cell)
+        text = text_of(cell)
         if not text:
             continue
         key = next((k for k, texts in fixed.items() if text.lower() in texts), None)
@@ -366,7 +358,7 @@ def _read_row(number: int, cells: tuple[Any, ...], columns: _Columns, upload: Up
         value = cells[index] if index < len(cells) else None
         return None if isinstance(value, str) and not value.strip() else value
 
-    unit_code = _text(cell(columns.unit_code))
+    unit_code = text_of(cell(columns.unit_code))
     read = [index for index in [*columns.values, *columns.notes.values()]
             if cell(index) is not None]
     if not unit_code:
@@ -388,7 +380,7 @@ def _read_row(number: int, cells: tuple[Any, ...], columns: _Columns, upload: Up
             unit_code=unit_code, indicator_code=code,
             value=value if value is None or isinstance(value, (int, float, str, Decimal))
             else str(value),
-            comment=None if note_at is None else _text(cell(note_at)),
+            comment=None if note_at is None else text_of(cell(note_at)),
             where=cell_where(number, get_column_letter(index + 1)), unit_where=unit_where))
 
 

@@ -129,7 +129,8 @@ def _halfwidth(text: str) -> str:
     return text.replace("（", "(").replace("）", ")")
 
 
-def _text(value: Any) -> str:
+def text_of(value: Any) -> str:
+    """A cell's value as the text a user meant: empty for none, 12 for 12.0, no edge spaces."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -154,7 +155,7 @@ def read_unit_rows(source: IO[bytes]) -> list[UnitRow]:
         positions = _column_positions(header or ())
         result: list[UnitRow] = []
         for number, values in enumerate(rows, start=2):
-            cells = {key: _text(values[i]) if i < len(values) else ""
+            cells = {key: text_of(values[i]) if i < len(values) else ""
                      for key, i in positions.items()}
             if not any(cells.values()):
                 continue
@@ -172,7 +173,7 @@ def _column_positions(header: tuple[Any, ...]) -> dict[str, int]:
     aliases = _header_aliases()
     positions: dict[str, int] = {}
     for index, cell in enumerate(header):
-        key = aliases.get(_text(cell).lower())
+        key = aliases.get(text_of(cell).lower())
         if key and key not in positions:
             positions[key] = index
     missing = [column_label(key) for key in REQUIRED_COLUMNS if key not in positions]
