@@ -69,6 +69,8 @@ def _detail(plan: Any) -> Any:
         for i in plan.plan_indicators.select_related("indicator")]
     plan.published_versions = list(plan.versions.filter(is_published=True).values_list(
         "number", flat=True))
+    plan.assessed_unit_codes = list(plan.assessed_units.order_by("code").values_list(
+        "code", flat=True))
     return plan
 
 
@@ -189,7 +191,8 @@ def plan_create(request: HttpRequest, payload: PlanIn):
 def plan_update(request: HttpRequest, plan_id: int, payload: PlanPatch):
     plan = access.get_plan_in_scope(request.user, plan_id, for_write=True)
     changes = payload.dict(exclude_unset=True)
-    for field in ("assessed_levels", "assessed_groups", "ranking_groups"):
+    for field in ("assessed_levels", "assessed_groups", "ranking_groups",
+                  "assessed_unit_codes"):
         if field in changes and changes[field] is None:
             changes[field] = []
     changes = {k: v for k, v in changes.items()

@@ -56,6 +56,12 @@ class PlanForm(forms.Form):
     ranking_groups = forms.MultipleChoiceField(
         label=_("Ranking peer groups"), required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("Units are ranked within the first of these groups they belong to."))
+    assessed_unit_codes = forms.CharField(
+        label=_("Assessed units, by code"), required=False, max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional: unit codes separated by spaces, commas or new lines. When "
+                    "given, exactly these units are assessed and the levels and peer groups "
+                    "above are not used."))
     red_top_n = forms.IntegerField(label=_("Red list: top N"), required=False, min_value=0,
                                    max_value=2**31 - 1)
     red_top_percent = forms.DecimalField(label=_("Red list: top %"), required=False,
@@ -88,6 +94,9 @@ class PlanForm(forms.Form):
                 "assessed_levels": data["assessed_levels"],
                 "assessed_groups": data["assessed_groups"],
                 "ranking_groups": data["ranking_groups"],
+                "assessed_unit_codes": re.split(r"[\s,，、;；]+",
+                                                data["assessed_unit_codes"].strip())
+                if data["assessed_unit_codes"].strip() else [],
                 **{name: data[name] for name in self.LIST_RULES}}
 
 

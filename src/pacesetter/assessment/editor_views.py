@@ -122,6 +122,8 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
                "assessed_levels": plan.assessed_levels,
                "assessed_groups": [g.name for g in plan.assessed_groups.all()],
                "ranking_groups": [g.name for g in plan.ranking_groups.all()],
+               "assessed_unit_codes": "\n".join(
+                   plan.assessed_units.order_by("code").values_list("code", flat=True)),
                **{name: getattr(plan, name) for name in PlanForm.LIST_RULES}}
     form = _plan_form(request, _owner_choices(request.user, plan), initial)
     if request.method == "POST" and form.is_valid():

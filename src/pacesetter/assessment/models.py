@@ -145,6 +145,10 @@ class AssessmentPlan(models.Model):
                                              blank=True, related_name="+")
     ranking_groups = models.ManyToManyField(PeerGroup, verbose_name=_("ranking peer groups"),
                                             blank=True, related_name="+")
+    assessed_units = models.ManyToManyField(
+        Unit, verbose_name=_("assessed units (explicit list)"), blank=True, related_name="+",
+        help_text=_("When given, exactly these units are assessed, whatever the levels and "
+                    "peer groups say."))
     weight_method = models.CharField(_("weight method"), max_length=16,
                                      choices=WeightMethod.choices, default=WeightMethod.MANUAL)
     weight_details = models.JSONField(_("weight derivation"), default=dict, blank=True)

@@ -56,6 +56,7 @@ class PlanOut(Schema):
 
 
 class PlanDetailOut(PlanOut):
+    assessed_unit_codes: list[str]
     indicators: list[PlanIndicatorOut]
     weight_details: dict[str, Any]
     published_versions: list[int]
@@ -136,6 +137,7 @@ class VersionOut(Schema):
 
 Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
+UnitCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)]
 GroupName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Percent = Annotated[Decimal, Field(ge=0, le=100)]
 
@@ -220,6 +222,7 @@ class PlanIn(ListRulesIn):
                                                                     max_length=20)
     assessed_groups: list[GroupName] = Field(default_factory=list, max_length=500)
     ranking_groups: list[GroupName] = Field(default_factory=list, max_length=5000)
+    assessed_unit_codes: list[UnitCode] = Field(default_factory=list, max_length=100_000)
 
 
 class PlanPatch(ListRulesIn):
@@ -235,6 +238,7 @@ class PlanPatch(ListRulesIn):
                                                                            max_length=20)
     assessed_groups: list[GroupName] | None = Field(None, max_length=500)
     ranking_groups: list[GroupName] | None = Field(None, max_length=5000)
+    assessed_unit_codes: list[UnitCode] | None = Field(None, max_length=100_000)
 
 
 class PlanIndicatorIn(Schema):

@@ -186,12 +186,26 @@ def indicator_update(*, actor: Any, indicator: Indicator, **changes: Any) -> Ind
     return indicator
 
 
+def _explicit_units(owner: Unit, codes: Sequence[str]) -> list[Unit]:
+    """The units of ``codes``, each an active unit below ``owner``; every other code named."""
+    wanted = list(dict.fromkeys(c.strip() for c in codes if c and c.strip()))
+    found = {u.code: u for u in Unit.objects.filter(
+        code__in=wanted, path__startswith=owner.path, is_active=True).exclude(pk=owner.pk)}
+    bad = [c for c in wanted if c not in found]
+    if bad:
+        raise _fail("assessed_unit_codes", _("Not active units below %(owner)s: %(codes)s.")
+                    % {"owner": owner.name, "codes": ", ".join(bad[:50])})
+    return [found[c] for c in wanted]
+
+
 @transaction.atomic
 def plan_create(*, actor: Any, owner: Unit, name: str, period: Period, series: str = "",
                 assessed_levels: list[int] | None = None, assessed_groups: list[str] = (),
-                ranking_groups: list[str] = (), **list_rules: Any) -> AssessmentPlan:
-    """A new plan in draft: which units it assesses (by level and peer group, within the
-    owner's subtree), how they are grouped for ranking, and the list rules."""
+                ranking_groups: list[str] = (), assessed_unit_codes: Sequence[str] = (),
+                **list_rules: Any) -> AssessmentPlan:
+    """A new plan in draft: which units it assesses (by level and peer group, or an explicit
+    list of unit codes, within the owner's subtree), how they are grouped for ranking, and
+    the list rules."""
     if not scope.manage_scope(actor).contains(owner.path):
         raise PermissionDenied(_("You may not create plans for this unit."))
     plan = AssessmentPlan(owner=owner, name=name.strip(), period=period, series=series.strip(),
@@ -201,6 +215,7 @@ def plan_create(*, actor: Any, owner: Unit, name: str, period: Period, series: s
     plan.save()
     plan.assessed_groups.set(peer_groups_ensure(assessed_groups).values())
     plan.ranking_groups.set(peer_groups_ensure(ranking_groups).values())
+    plan.assessed_units.set(_explicit_units(owner, assessed_unit_codes))
     _audit_plan(actor, plan, None)
     return plan
 
@@ -231,9 +246,10 @@ def plan_indicator_set(*, actor: Any, plan: AssessmentPlan, indicator: Indicator
 
 
 PLAN_EDIT_FIELDS = ("owner", "name", "series", "period", "assessed_levels", "assessed_groups",
-                    "ranking_groups", "red_top_n", "red_top_percent", "black_bottom_n",
-                    "black_bottom_percent", "gray_below_score")
-PLAN_EDIT_AUDIT_FIELDS = (*PLAN_AUDIT_FIELDS, "owner", "assessed_groups", "ranking_groups")
+                    "ranking_groups", "assessed_unit_codes", "red_top_n", "red_top_percent",
+                    "black_bottom_n", "black_bottom_percent", "gray_below_score")
+PLAN_EDIT_AUDIT_FIELDS = (*PLAN_AUDIT_FIELDS, "owner", "assessed_groups", "ranking_groups",
+                          "assessed_units")
 
 
 @transaction.atomic
@@ -261,6 +277,10 @@ def plan_update(*, actor: Any, plan: AssessmentPlan, **changes: Any) -> Assessme
         plan.owner = owner
     groups = {name: changes.pop(name) for name in ("assessed_groups", "ranking_groups")
               if name in changes}
+    codes = changes.pop("assessed_unit_codes", None)
+    if codes is None and owner is not None:
+        codes = list(plan.assessed_units.values_list("code", flat=True))
+    explicit = None if codes is None else _explicit_units(plan.owner, codes)
     if "assessed_levels" in changes:
         changes["assessed_levels"] = sorted(set(changes["assessed_levels"] or []))
     for name in ("name", "series"):
@@ -272,6 +292,8 @@ def plan_update(*, actor: Any, plan: AssessmentPlan, **changes: Any) -> Assessme
     plan.save()
     for name, names in groups.items():
         getattr(plan, name).set(peer_groups_ensure(names).values())
+    if explicit is not None:
+        plan.assessed_units.set(explicit)
     entry_record(actor=actor, obj=plan, action=AuditAction.UPDATE, unit_path=plan.owner.path,
                  before=before, after=snapshot(plan, PLAN_EDIT_AUDIT_FIELDS))
     return plan
@@ -462,10 +484,14 @@ def plan_weights_from_data(*, actor: Any, plan: AssessmentPlan, method: str,
 
 
 def _assessed_units(plan: AssessmentPlan) -> QuerySet[Unit]:
-    """The active units below the owner at the plan's levels and in its assessed peer groups,
-    each with ``ranking_group``: the first (by name) of the plan's ranking groups it is in."""
+    """The active units below the owner on the plan's explicit list, or else at its levels
+    and in its assessed peer groups, each with its ``ranking_group``."""
     units = Unit.objects.filter(path__startswith=plan.owner.path, is_active=True).exclude(
         pk=plan.owner.pk)
+    explicit = AssessmentPlan.assessed_units.through.objects.filter(
+        assessmentplan_id=plan.pk).values("unit_id")
+    if explicit.exists():
+        return units.filter(pk__in=explicit).annotate(ranking_group=_first_group(plan))
     if plan.assessed_levels:
         units = units.filter(level__in=plan.assessed_levels)
     groups = list(plan.assessed_groups.values_list("pk", flat=True))
@@ -473,11 +499,15 @@ def _assessed_units(plan: AssessmentPlan) -> QuerySet[Unit]:
         member = Unit.peer_groups.through.objects.filter(unit_id=OuterRef("pk"),
                                                          peergroup_id__in=groups)
         units = units.filter(Exists(member))
-    first_group = (Unit.peer_groups.through.objects
-                   .filter(unit_id=OuterRef("pk"),
-                           peergroup_id__in=plan.ranking_groups.values("pk"))
-                   .order_by("peergroup__name").values("peergroup__name")[:1])
-    return units.annotate(ranking_group=Coalesce(Subquery(first_group), Value("")))
+    return units.annotate(ranking_group=_first_group(plan))
+
+
+def _first_group(plan: AssessmentPlan) -> Coalesce:
+    """A unit's ranking group: the first (by name) of the plan's ranking groups it is in."""
+    first = (Unit.peer_groups.through.objects
+             .filter(unit_id=OuterRef("pk"), peergroup_id__in=plan.ranking_groups.values("pk"))
+             .order_by("peergroup__name").values("peergroup__name")[:1])
+    return Coalesce(Subquery(first), Value(""))
 
 
 def _insert_selected(model: type[models.Model], columns: Sequence[str],

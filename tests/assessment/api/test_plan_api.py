@@ -172,3 +172,17 @@ def _opened_plan(client, tree, province_admin, catalog) -> int:
     plan = _draft_plan(client, tree, province_admin, catalog)
     assert call(client, "post", f"{BASE}/plans/{plan}/open", province_admin).status_code == 200
     return plan
+
+
+def test_a_plan_may_name_its_units_by_code(client, tree, province_admin):
+    created = call(client, "post", f"{BASE}/plans", province_admin, {
+        "owner_id": tree.province.pk, "name": "点名", "period_kind": "month",
+        "period_day": "2026-10-15", "assessed_unit_codes": ["370503"]})
+    assert created.status_code == 201, created.content
+    assert created.json()["assessed_unit_codes"] == ["370503"]
+    plan = created.json()["id"]
+    bad = call(client, "patch", f"{BASE}/plans/{plan}", province_admin,
+               {"assessed_unit_codes": ["370503", "XX"]})
+    assert bad.status_code == 422 and "XX" in bad.json()["detail"]
+    assert list(AssessmentPlan.objects.get(pk=plan).assessed_units.values_list(
+        "code", flat=True)) == ["370503"]

@@ -309,3 +309,28 @@ def test_an_inspectors_wider_view_gives_no_right_to_report(plan, province_admin,
     assert records.may_add(both, tree.county_a, plan)
     services.values_save(actor=both, plan=plan, unit=tree.county_a, values=figures(1, 1))
     assert not plan.values.filter(unit=tree.county_b).exists()
+
+
+def test_an_explicit_list_assesses_exactly_those_units(tree, province_admin, period):
+    # given a plan listing county B and the township by code, whatever its levels say
+    plan = services.plan_create(actor=province_admin, owner=tree.province, name="点名考核",
+                                period=period, assessed_levels=[3],
+                                assessed_unit_codes=["370503", "370502001", "370503"])
+    indicator = services.indicator_create(actor=province_admin, owner=tree.province, code="E1",
+                                          name="e", rule_kind="normalize",
+                                          rule={"method": "minmax"})
+    services.plan_indicator_set(actor=province_admin, plan=plan, indicator=indicator,
+                                weight=100)
+    # when
+    assert services.plan_open(actor=province_admin, plan=plan) == 2
+    # then
+    assert sorted(plan.plan_units.values_list("unit__code", flat=True)) == [
+        "370502001", "370503"]
+
+
+def test_an_explicit_list_names_every_unit_it_cannot_take(tree, county_admin, period):
+    with pytest.raises(ValidationFailed) as error:
+        services.plan_create(actor=county_admin, owner=tree.county_a, name="x", period=period,
+                             assessed_unit_codes=["370502001", "370503", "999"])
+    assert "370503" in error.value.message and "999" in error.value.message
+    assert "370502001" not in error.value.message
