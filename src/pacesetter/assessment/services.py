@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 import numpy as np
 from django.db import connection, models, transaction
-from django.db.models import Exists, F, Max, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Exists, F, Max, Min, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -504,9 +504,12 @@ def _assessed_units(plan: AssessmentPlan) -> QuerySet[Unit]:
 
 def _first_group(plan: AssessmentPlan) -> Coalesce:
     """A unit's ranking group: the first (by name) of the plan's ranking groups it is in."""
+    # MIN over the unit's few memberships; ORDER BY name LIMIT 1 let PostgreSQL walk every
+    # group by name for each unit when its statistics were stale (minutes at 250,000 units)
     first = (Unit.peer_groups.through.objects
              .filter(unit_id=OuterRef("pk"), peergroup_id__in=plan.ranking_groups.values("pk"))
-             .order_by("peergroup__name").values("peergroup__name")[:1])
+             .order_by().values("unit_id").annotate(first=Min("peergroup__name"))
+             .values("first"))
     return Coalesce(Subquery(first), Value(""))
 
 
