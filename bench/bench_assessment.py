@@ -1,7 +1,7 @@
 """Scoring a province-scale plan from the database to written results.
 
     python bench/bench_assessment.py [--units 250000] [--indicators 20] [--groups 2000]
-                                     [--runs 3] [--naive 5000]
+                                     [--runs 3] [--naive 5000] [--profile]
 
 Set-up (not timed): a scratch PostgreSQL database with the 250,000-unit province of
 ``bench_orgs.py``, every branch in one of 2,000 peer groups, a plan assessing the branches on
@@ -14,10 +14,12 @@ beside it a naive per-unit ORM loop (read a unit's values, score it, save its re
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime
 import io
 import os
 import platform
+import pstats
 import statistics
 import sys
 import time
@@ -108,6 +110,8 @@ def main() -> None:
     parser.add_argument("--groups", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--naive", type=int, default=5000)
+    parser.add_argument("--profile", action="store_true",
+                        help="also run plan_score once under cProfile and print where it goes")
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", bench_orgs.DEFAULT_URL)
     bench_orgs.recreate_database(url)
@@ -129,6 +133,11 @@ def main() -> None:
     services.plan_score(actor=admin, plan=plan)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.runcall(services.plan_score, actor=admin, plan=plan)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(
+            "services.py|bulk.py|scoring.py|commit", 20)
     naive_s = naive_loop(plan, args.naive)
     score_s = statistics.median(samples)
     per_unit_naive = naive_s / args.naive
