@@ -437,14 +437,20 @@ def weights_manual(request: HttpRequest, plan_id: int) -> HttpResponse:
     return _editor(request, plan, manual=form, tab="manual", status=422)
 
 
+def _ahp_posted(request: HttpRequest, plan: AssessmentPlan
+                ) -> tuple[list[PlanIndicator], list[str], AhpForm]:
+    """The plan's indicators, the codes of the weighted ones, and the grid posted over them."""
+    items = list(plan.plan_indicators.select_related("indicator"))
+    codes = [i.indicator.code for i in items if i.rule_kind in WEIGHTED_RULES]
+    return items, codes, AhpForm(request.POST, codes=codes)
+
+
 @login_required
 @require_POST
 def ahp_preview(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The grid's weights and consistency, computed as the user changes it; nothing saved."""
     plan = _editable_plan(request, plan_id)
-    items = list(plan.plan_indicators.select_related("indicator"))
-    codes = [i.indicator.code for i in items if i.rule_kind in WEIGHTED_RULES]
-    form = AhpForm(request.POST, codes=codes)
+    items, _codes, form = _ahp_posted(request, plan)
     return render(request, "assessment/_ahp_result.html",
                   {"ahp": _ahp_preview(form, items), "cr_limit": CR_LIMIT})
 
@@ -453,9 +459,7 @@ def ahp_preview(request: HttpRequest, plan_id: int) -> HttpResponse:
 @require_POST
 def weights_ahp(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _editable_plan(request, plan_id)
-    items = list(plan.plan_indicators.select_related("indicator"))
-    codes = [i.indicator.code for i in items if i.rule_kind in WEIGHTED_RULES]
-    form = AhpForm(request.POST, codes=codes)
+    _items, codes, form = _ahp_posted(request, plan)
     if form.is_valid():
         try:
             services.plan_weights_from_ahp(

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict, StringConstraints
 
-from pacesetter.assessment.models import AssessmentPlan, UnitResult
+from pacesetter.assessment.models import AssessmentPlan
 
 
 class PlanIndicatorOut(Schema):
@@ -62,10 +62,23 @@ class PlanDetailOut(PlanOut):
     published_versions: list[int]
 
 
-class UnitResultOut(Schema):
+class UnitRowOut(Schema):
+    """The unit a row is about, by id, code and name."""
+
     unit_id: int
     unit_code: str
     unit_name: str
+
+    @staticmethod
+    def resolve_unit_code(obj: Any) -> str:
+        return obj.unit.code
+
+    @staticmethod
+    def resolve_unit_name(obj: Any) -> str:
+        return obj.unit.name
+
+
+class UnitResultOut(UnitRowOut):
     total: Decimal
     weighted_score: Decimal
     bonus: Decimal
@@ -79,30 +92,11 @@ class UnitResultOut(Schema):
     rank_change: int | None
     breakdown: dict[str, Any]
 
-    @staticmethod
-    def resolve_unit_code(obj: UnitResult) -> str:
-        return obj.unit.code
 
-    @staticmethod
-    def resolve_unit_name(obj: UnitResult) -> str:
-        return obj.unit.name
-
-
-class SubmissionOut(Schema):
-    unit_id: int
-    unit_code: str
-    unit_name: str
+class SubmissionOut(UnitRowOut):
     status: str
     return_reason: str
     submitted_at: datetime.datetime | None
-
-    @staticmethod
-    def resolve_unit_code(obj: Any) -> str:
-        return obj.unit.code
-
-    @staticmethod
-    def resolve_unit_name(obj: Any) -> str:
-        return obj.unit.name
 
 
 class ValueIn(Schema):
@@ -319,20 +313,9 @@ class BulkValuesIn(Schema):
     values: list[BulkValueIn] = Field(..., min_length=1, max_length=100_000)
 
 
-class ListMemberOut(Schema):
-    unit_id: int
-    unit_code: str
-    unit_name: str
+class ListMemberOut(UnitRowOut):
     ranking_group: str
     group_rank: int
     total: Decimal
     vetoed: bool
-
-    @staticmethod
-    def resolve_unit_code(obj: UnitResult) -> str:
-        return obj.unit.code
-
-    @staticmethod
-    def resolve_unit_name(obj: UnitResult) -> str:
-        return obj.unit.name
 
