@@ -8,6 +8,7 @@ from pacesetter.assessment.scoring import (
     IndicatorSpec,
     ListRules,
     RuleError,
+    positions,
     score,
     validate_rule,
 )
@@ -123,3 +124,20 @@ def test_no_units_scores_nothing():
 def test_bad_rules_are_refused_with_a_message(kind, rule, message):
     with translation.override("en"), pytest.raises(RuleError, match=message):
         validate_rule(kind, rule)
+
+
+@pytest.mark.parametrize("ids", [
+    [105, 101, 103, 104, 102],  # close together: looked up in a table
+    [7, 900_000, 12, 4_000_000_000, 31],  # far apart: binary search
+], ids=["dense", "sparse"])
+def test_positions_find_each_id_and_mark_the_rest_minus_one(ids):
+    rng = np.random.default_rng(5)
+    known = rng.choice(ids, size=50)
+    wanted = np.concatenate([known, [100, 106, 8, 4_000_000_001, 102.5, NAN, -1]]).astype(float)
+    found = positions(np.array(ids, dtype=float), wanted)
+    assert found[:50].tolist() == [ids.index(i) for i in known]
+    assert found[50:].tolist() == [-1] * 7
+
+
+def test_positions_in_no_ids_are_all_absent():
+    assert positions(np.zeros(0), np.array([1.0, NAN])).tolist() == [-1, -1]

@@ -428,10 +428,10 @@ def list_items(plan: AssessmentPlan) -> list[PlanIndicator]:
 # Scoring
 
 
-def count_into(plan: AssessmentPlan, plan_units: Sequence[Any],
+def count_into(plan: AssessmentPlan, unit_ids: np.ndarray,
                items: Sequence[PlanIndicator], matrix: np.ndarray) -> np.ndarray:
-    """Put into ``matrix`` (rows: ``plan_units``, anything with a ``unit_id``, in the order the
-    plan is scored; columns: ``items``) the number of each unit's confirmed entries under every
+    """Put into ``matrix`` (rows: the units of ``unit_ids``, in the order the plan is scored;
+    columns: ``items``) the number of each unit's confirmed entries under every
     list-sourced item, in place of any reported figure (0 where there is none). One grouped
     query; returns ``matrix``."""
     columns = {item.pk: j for j, item in enumerate(items)
@@ -445,11 +445,8 @@ def count_into(plan: AssessmentPlan, plan_units: Sequence[Any],
     if not rows:
         return matrix
     found = np.array(rows, dtype=np.int64)
-    unit_ids = np.array([pu.unit_id for pu in plan_units], dtype=np.int64)
-    order = np.argsort(unit_ids)
-    position = np.searchsorted(unit_ids[order], found[:, 0])
-    known = position < unit_ids.size
-    known[known] &= unit_ids[order][position[known]] == found[known, 0]
+    row = scoring.positions(unit_ids, found[:, 0])
+    known = row >= 0
     column = np.array([columns[int(i)] for i in found[:, 1]], dtype=np.int64)
-    matrix[order[position[known]], column[known]] = found[known, 2]
+    matrix[row[known], column[known]] = found[known, 2]
     return matrix

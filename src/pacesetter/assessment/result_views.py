@@ -35,7 +35,7 @@ def _marks() -> dict[str, str]:
 def _chart_data(result: Any, items: list[Any], trend: list[selectors.TrendPoint],
                 group: selectors.GroupPoints) -> dict[str, Any]:
     """What the charts draw, with their labels already in the user's language."""
-    points = result.breakdown.get("points") or []
+    points = result.points or []
     scored = [j for j, item in enumerate(items) if item.rule_kind in WEIGHTED_RULES]
 
     def pick(values: list[float]) -> list[float]:
@@ -74,7 +74,7 @@ def scorecard(request: HttpRequest, plan_id: int, unit_id: int) -> HttpResponse:
     items = selectors.scored_items(version=version)
     group = selectors.group_points(version=version, group=result.ranking_group)
     trend = selectors.unit_trend(actor=request.user, result=result)
-    points = result.breakdown.get("points") or []
+    points = result.points or []
     rows = [{"item": item, "points": points[j] if j < len(points) else 0.0,
              "mean": group.mean[j] if j < len(group.mean) else 0.0,
              "best": group.best[j] if j < len(group.best) else 0.0}

@@ -231,6 +231,33 @@ def _count(size: np.ndarray, top_n: int | None, percent: float | None) -> np.nda
     return np.minimum.reduce(counts)
 
 
+DENSE_SPAN_FACTOR = 8
+
+
+def positions(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """The index in ``ids`` (unique integers, in any order) of each ``wanted`` id; −1 where
+    absent or NaN. How rows read from the database find their place in a plan's matrix.
+
+    Ids packed closely (a plan's units, mostly created together) are looked up in a table
+    spanning them, one gather per wanted id; otherwise by binary search, which at 5 million
+    figures into 250,000 units costs several times more."""
+    if ids.shape[0] == 0:
+        return np.full(wanted.shape[0], -1, dtype=np.int64)
+    low = ids.min()
+    span = int(ids.max() - low) + 1
+    if span <= DENSE_SPAN_FACTOR * ids.shape[0]:
+        table = np.full(span, -1, dtype=np.int64)
+        table[(ids - low).astype(np.int64)] = np.arange(ids.shape[0])
+        offset = wanted - low
+        inside = np.flatnonzero((offset >= 0) & (offset < span) & (offset == np.floor(offset)))
+        found = np.full(wanted.shape[0], -1, dtype=np.int64)
+        found[inside] = table[offset[inside].astype(np.int64)]
+        return found
+    order = np.argsort(ids, kind="stable")
+    found = np.minimum(np.searchsorted(ids[order], wanted), ids.shape[0] - 1)
+    return np.where(ids[order][found] == wanted, order[found], -1).astype(np.int64)
+
+
 def score(values: np.ndarray, specs: list[IndicatorSpec], groups: list[str],
           rules: ListRules) -> ScoreTable:
     """Score every unit (rows of ``values``, NaN where nothing was reported) on every indicator

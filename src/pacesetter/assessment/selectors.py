@@ -14,10 +14,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    TextField,
 )
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from pacesetter.assessment import access, explain
@@ -156,8 +153,7 @@ class GroupPoints:
 
 def group_points(*, version: ResultVersion, group: str) -> GroupPoints:
     """The mean and best points per indicator among the units ranked in ``group``."""
-    rows = [b.get("points") or [] for b in version.results.filter(
-        ranking_group=group).values_list("breakdown", flat=True)]
+    rows = list(version.results.filter(ranking_group=group).values_list("points", flat=True))
     columns = list(zip(*rows, strict=False)) if rows else []
     return GroupPoints(size=len(rows),
                        mean=[sum(c) / len(c) for c in columns],
@@ -216,12 +212,10 @@ def version_diff(*, actor: Any, plan: AssessmentPlan, before: int, after: int) -
     old = result_version(actor=actor, plan=plan, number=before)
     new = result_version(actor=actor, plan=plan, number=after)
     other = UnitResult.objects.filter(version=new, unit_id=OuterRef("unit_id")).order_by()
-    raw = Cast(KT("breakdown__raw"), TextField())
+    compared = {**{name: name for name in DIFF_FIELDS}, "raw": "raw_values"}
     rows = old.results.select_related("unit").annotate(
-        **{f"after_{name}": Subquery(other.values(name)[:1]) for name in DIFF_FIELDS},
-        raw_before=raw, raw_after=Subquery(other.annotate(raw=raw).values("raw")[:1]))
-    moved = {f"{name}_moved": ~Q(**{name: F(f"after_{name}")}) for name in DIFF_FIELDS}
-    moved["raw_moved"] = ~Q(raw_before=F("raw_after"))
+        **{f"after_{key}": Subquery(other.values(field)[:1]) for key, field in compared.items()})
+    moved = {f"{key}_moved": ~Q(**{field: F(f"after_{key}")}) for key, field in compared.items()}
     rows = rows.annotate(**{name: ExpressionWrapper(condition, output_field=BooleanField())
                             for name, condition in moved.items()})
     any_move = Q()
@@ -257,10 +251,10 @@ def raw_changes(*, diff: VersionDiff, unit_ids: list[int], items: list[PlanIndic
     """The reported figures that differ between the two versions, for the given units (one
     page of a diff): one query for both versions' breakdowns."""
     raws: dict[tuple[int, int], list[float | None]] = {
-        (version_id, unit_id): breakdown.get("raw") or []
-        for version_id, unit_id, breakdown in UnitResult.objects.filter(
+        (version_id, unit_id): raw
+        for version_id, unit_id, raw in UnitResult.objects.filter(
             version__in=[diff.before, diff.after], unit_id__in=unit_ids).values_list(
-            "version_id", "unit_id", "breakdown")}
+            "version_id", "unit_id", "raw_values")}
     changes: dict[int, list[RawChange]] = {}
     for unit_id in unit_ids:
         old = raws.get((diff.before.pk, unit_id), [])

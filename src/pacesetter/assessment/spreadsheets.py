@@ -109,7 +109,7 @@ def _plain(value: Decimal | None) -> str:
 
 
 def _indicators(plan: AssessmentPlan) -> list[PlanIndicator]:
-    """The plan's indicators in the order scoring uses them (``UnitResult.breakdown``)."""
+    """The plan's indicators in the order scoring uses them (``UnitResult.points``)."""
     return list(plan.plan_indicators.select_related("indicator"))
 
 
@@ -415,7 +415,7 @@ def _local(moment: Any) -> Any:
 
 def results_file(*, actor: Any, plan: AssessmentPlan, version: ResultVersion) -> IO[bytes]:
     """A version's results by rank, as the board shows them to the actor, with each
-    indicator's raw value and points from the stored breakdown."""
+    indicator's reported value and points as the result stored them."""
     items = _indicators(plan)
     marks = {m.value: str(m.label) if m.value else "" for m in ListMark}
     yes = _("Yes")
@@ -433,11 +433,9 @@ def results_file(*, actor: Any, plan: AssessmentPlan, version: ResultVersion) ->
     rows = selectors.results(actor=actor, version=version).values_list(
         "rank", "ranking_group", "group_rank", "unit__code", "unit__name", "total",
         "weighted_score", "bonus", "deduction", "vetoed", "list_mark", "total_change",
-        "rank_change", "breakdown")
+        "rank_change", "raw_values", "points")
     for (rank, group, group_rank, code, name, total, weighted, bonus, deduction, vetoed, mark,
-         total_change, rank_change, breakdown) in rows.iterator(chunk_size=CHUNK):
-        raw = (breakdown or {}).get("raw") or []
-        points = (breakdown or {}).get("points") or []
+         total_change, rank_change, raw, points) in rows.iterator(chunk_size=CHUNK):
         line = [rank, group, group_rank, code, name, total, weighted, bonus, deduction,
                 yes if vetoed else None, marks.get(mark, mark) or None, total_change,
                 rank_change]

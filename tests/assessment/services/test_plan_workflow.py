@@ -334,3 +334,51 @@ def test_an_explicit_list_names_every_unit_it_cannot_take(tree, county_admin, pe
                              assessed_unit_codes=["370502001", "370503", "999"])
     assert "370503" in error.value.message and "999" in error.value.message
     assert "370502001" not in error.value.message
+
+
+def test_a_figure_not_reported_is_stored_as_none_and_its_points_as_zero(plan, province_admin,
+                                                                        tree):
+    # given county A reported A1 only, county B nothing
+    services.plan_open(actor=province_admin, plan=plan)
+    services.values_save(actor=province_admin, plan=plan, unit=tree.county_a,
+                         values={"A1": (Decimal("87.5"), "")})
+    # when
+    version = services.plan_score(actor=province_admin, plan=plan)
+    # then the stored lists keep "not reported" apart from 0, on either database
+    codes = [item.indicator.code for item in selectors.scored_items(version=version)]
+    a = UnitResult.objects.get(version=version, unit=tree.county_a)
+    b = UnitResult.objects.get(version=version, unit=tree.county_b)
+    assert a.raw_values == [87.5 if code == "A1" else None for code in codes]
+    assert b.raw_values == [None] * len(codes)
+    assert len(a.points) == len(codes) and a.points[codes.index("A2")] == 0.0
+    assert a.total_change is None and a.rank_change is None
+
+
+def test_a_unit_or_version_that_results_name_cannot_be_deleted(plan, province_admin, tree):
+    """Results carry no foreign-key constraint (their checks cost seconds per province-wide
+    version): Django refuses such deletes, and on PostgreSQL so does the database."""
+    from django.db import DatabaseError, connection, transaction
+    from django.db.models import ProtectedError
+
+    from pacesetter.orgs.models import Unit
+
+    services.plan_open(actor=province_admin, plan=plan)
+    version = services.plan_score(actor=province_admin, plan=plan)
+    with pytest.raises(ProtectedError), transaction.atomic():
+        Unit.objects.filter(pk=tree.county_a.pk).delete()
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError, match="results"), transaction.atomic(), \
+                connection.cursor() as cursor:
+            cursor.execute("DELETE FROM assessment_planunit WHERE unit_id = %s",
+                           [tree.county_a.pk])
+            cursor.execute("DELETE FROM orgs_unit WHERE id = %s", [tree.county_a.pk])
+        with pytest.raises(DatabaseError, match="results"), transaction.atomic(), \
+                connection.cursor() as cursor:
+            cursor.execute("DELETE FROM assessment_arearesult WHERE version_id = %s",
+                           [version.pk])
+            cursor.execute("DELETE FROM assessment_resultversion WHERE id = %s", [version.pk])
+    assert Unit.objects.filter(pk=tree.county_a.pk).exists()
+    assert version.results.count() == 2
+    # a draft deleted through Django takes its results with it
+    version.delete()
+    assert not UnitResult.objects.filter(version_id=version.pk).exists()
