@@ -23,6 +23,7 @@ def state():
         PlanIndicator,
         ResultVersion,
     )
+    from pacesetter.exports.models import ExportJob
     from pacesetter.orgs.models import RoleGrant, User
 
     return (
@@ -37,6 +38,7 @@ def state():
         list(Attachment.objects.order_by("pk").values_list("pk", flat=True)),
         list(IndicatorValue.objects.values_list("value", flat=True)),
         list(ResultVersion.objects.values_list("number", "is_published")),
+        list(ExportJob.objects.values_list("pk", "status")),
         AuditEntry.objects.count(),
     )
 
@@ -122,6 +124,9 @@ PAGE_CASES = [
     ("get", "/assessment/{plan}/upload/", None),
     ("post", "/assessment/{plan}/upload/", {}),
     ("get", "/assessment/{plan}/results.xlsx", None),
+    ("post", "/assessment/{plan}/results.xlsx", {}),
+    ("get", "/exports/{export}/", None),
+    ("get", "/exports/{export}/download/", None),
     ("get", "/assessment/{plan}/submissions.xlsx", None),
     ("get", "/assessment/{plan}/units/{A1}/scorecard/", None),
     ("get", "/assessment/{plan}/units/{A1}/explain/", None),
@@ -162,6 +167,7 @@ def a_plan(tree, county_admin):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from pacesetter.assessment import records, services
+    from pacesetter.exports import services as export_services
 
     period = services.period_get(kind="month", day=datetime.date(2026, 10, 1))
     plan = services.plan_create(actor=county_admin, owner=tree.county_a, name="乡镇考核",
@@ -177,11 +183,16 @@ def a_plan(tree, county_admin):
     records.list_entry_create(actor=county_admin, unit=tree.township_a1, plan=plan,
                               kind="achievement", date=datetime.date(2026, 10, 9), text="表彰",
                               files=[SimpleUploadedFile("表彰.pdf", pdf)])
+    job = export_services.export_request(
+        actor=county_admin, kind="assessment.results", params={"plan": plan.pk, "version": 1},
+        title="乡镇考核 结果", unit_path=tree.county_a.path, rows_total=2)
+    export_services.export_run(export_id=job.pk)
     return plan
 
 
 def fill(template, tree):
     from pacesetter.assessment.models import AssessmentPlan, Attachment, Indicator, ListEntry
+    from pacesetter.exports.models import ExportJob
     from pacesetter.orgs.models import User
 
     account = User.objects.filter(username="reporter").first()
@@ -192,6 +203,7 @@ def fill(template, tree):
            "{ind}": getattr(Indicator.objects.filter(code="Q1").first(), "pk", 0),
            "{entry}": getattr(ListEntry.objects.first(), "pk", 0),
            "{file}": getattr(Attachment.objects.first(), "pk", 0),
+           "{export}": getattr(ExportJob.objects.first(), "pk", 0),
            "{plan}": getattr(AssessmentPlan.objects.first(), "pk", 0)}
     text = json.dumps(template) if not isinstance(template, str) else template
     for key, value in ids.items():

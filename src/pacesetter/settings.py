@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "pacesetter.audit",
     "pacesetter.assessment",
     "pacesetter.notifications",
+    "pacesetter.exports",
     "pacesetter.web",
 ]
 

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("pacesetter.audit.urls")),
     path("", include("pacesetter.assessment.urls")),
     path("", include("pacesetter.notifications.urls")),
+    path("", include("pacesetter.exports.urls")),
 ]

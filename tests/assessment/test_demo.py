@@ -2,11 +2,13 @@
 
 from pacesetter.assessment import demo
 from pacesetter.assessment.models import AssessmentPlan, PlanStatus
+from pacesetter.exports.models import ExportJob
 from pacesetter.notifications.models import Notification
 from pacesetter.orgs import demo as orgs_demo
 
 
-def test_the_demo_assessment_loads_once(db):
+def test_the_demo_assessment_loads_once(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     orgs_demo.load(townships_per_county=1, branches_per_township=1, people_per_unit=1)
     assert demo.load() == {"plans": 3}
     plans = list(AssessmentPlan.objects.order_by("period__start"))
@@ -26,4 +28,6 @@ def test_the_demo_assessment_loads_once(db):
     assert Notification.objects.filter(recipient__username="yilan_tianbao",
                                        kind="assessment.reminder").count() == 1
     assert plans[1].plan_indicators.count() == 20
+    export = ExportJob.objects.get(requested_by__username="sheng")
+    assert (export.status, export.rows_total, export.size > 0) == ("done", 128, True)
     assert demo.load() == {"plans": 0}

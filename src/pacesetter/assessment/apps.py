@@ -6,3 +6,6 @@ class AssessmentConfig(AppConfig):
     name = "pacesetter.assessment"
     label = "assessment"
     verbose_name = _("Assessment")
+
+    def ready(self) -> None:
+        from pacesetter.assessment import spreadsheets  # noqa: F401 registers export writers

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from pacesetter.assessment import records, scoring, services
 from pacesetter.assessment.models import AssessmentPlan, Indicator
+from pacesetter.exports import services as export_services
 from pacesetter.orgs.models import Unit, User
 
 SERIES = "县级党建工作月度考核"
@@ -194,6 +195,17 @@ def _lists(actor: User, plan: AssessmentPlan, quality: dict[int, float], *,
                                   source="assessment", plan_indicator=items["C4"])
 
 
+def _export(actor: User, plan: AssessmentPlan) -> None:
+    """October's results written as a background export would be, under 我的导出."""
+    version = plan.versions.get(is_published=True)
+    job = export_services.export_request(
+        actor=actor, kind="assessment.results", params={"plan": plan.pk,
+                                                       "version": version.number},
+        title=f"{plan.name} {plan.period.label} 结果 v{version.number}",
+        unit_path=plan.owner.path, rows_total=version.results.count())
+    export_services.export_run(export_id=job.pk)
+
+
 @transaction.atomic
 def load() -> dict[str, int]:
     """Load the assessment demo once; running it again changes nothing."""
@@ -218,6 +230,7 @@ def load() -> dict[str, int]:
                                  values={"D1": (Decimal("93.5"), "复核后数据")})
             services.plan_score(actor=actor, plan=plan)
             services.plan_publish(actor=actor, plan=plan, note="更正后重新发布")
+    _export(actor, plan)
     november = _plan(actor, owner, indicators, 11)
     _report(actor, november, indicators, quality, rng, skip={"230123"})
     services.reminders_send(actor=actor, plan=november)

@@ -14,10 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from pacesetter.assessment import access, imports, selectors, spreadsheets
 from pacesetter.assessment.models import AssessmentPlan
 from pacesetter.errors import Conflict, NotFound, ValidationFailed
+from pacesetter.exports import services as export_services
 from pacesetter.orgs import scope
 from pacesetter.orgs.forms import UnitImportForm
 
 PROBLEMS_SHOWN = 2000
+DIRECT_EXPORT_ROWS = 5000  # about 4 s of openpyxl on this machine: beyond, a background job
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -70,10 +72,11 @@ def values_upload(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
-def results_export(request: HttpRequest, plan_id: int) -> FileResponse:
+@require_http_methods(["GET", "POST"])
+def results_export(request: HttpRequest, plan_id: int) -> HttpResponse:
     """The results of ``?version=N`` (by default the one the board shows), every row the
-    board shows the user."""
+    board shows the user: streamed at once up to ``DIRECT_EXPORT_ROWS``; beyond, a page
+    offers to write the file in the background (a province's 250,000 rows take minutes)."""
     plan = access.get_plan_in_scope(request.user, plan_id)
     number = request.GET.get("version")
     try:
@@ -81,8 +84,20 @@ def results_export(request: HttpRequest, plan_id: int) -> FileResponse:
     except ValueError:
         raise NotFound(_("No result has been published yet.")) from None
     version = selectors.result_version(actor=request.user, plan=plan, number=wanted)
-    return _download(spreadsheets.results_file(actor=request.user, plan=plan, version=version),
-                     plan, _("results v%(number)d") % {"number": version.number})
+    what = _("results v%(number)d") % {"number": version.number}
+    rows = selectors.results(actor=request.user, version=version).count()
+    if rows <= DIRECT_EXPORT_ROWS:
+        return _download(spreadsheets.results_file(actor=request.user, plan=plan,
+                                                   version=version), plan, what)
+    if request.method == "POST":
+        job = export_services.export_request(
+            actor=request.user, kind="assessment.results",
+            params={"plan": plan.pk, "version": version.number},
+            title=f"{plan.name} {plan.period.label} {what}", unit_path=plan.owner.path,
+            rows_total=rows)
+        return redirect("exports:detail", job.pk)
+    return render(request, "assessment/export_background.html", {
+        "plan": plan, "version": version, "rows": rows})
 
 
 @login_required

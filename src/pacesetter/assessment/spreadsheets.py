@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO, Any
@@ -27,7 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from pacesetter.assessment import records, selectors
+from pacesetter.assessment import access, records, selectors
 from pacesetter.assessment.imports import (
     VALUE_LIMIT,
     ValueEntry,
@@ -47,6 +47,8 @@ from pacesetter.assessment.models import (
     SubmissionStatus,
 )
 from pacesetter.errors import ValidationFailed
+from pacesetter.exports.models import ExportJob
+from pacesetter.exports.services import writer as export_writer
 from pacesetter.orgs.scope import Scope
 from pacesetter.orgs.spreadsheets import cell_text, text_of
 
@@ -413,9 +415,11 @@ def _local(moment: Any) -> Any:
     return None if moment is None else timezone.localtime(moment).replace(tzinfo=None)
 
 
-def results_file(*, actor: Any, plan: AssessmentPlan, version: ResultVersion) -> IO[bytes]:
+def results_file(*, actor: Any, plan: AssessmentPlan, version: ResultVersion,
+                 progress: Callable[[int], None] | None = None) -> IO[bytes]:
     """A version's results by rank, as the board shows them to the actor, with each
-    indicator's reported value and points as the result stored them."""
+    indicator's reported value and points as the result stored them; ``progress`` is told
+    the rows written so far, every ``CHUNK``."""
     items = _indicators(plan)
     marks = {m.value: str(m.label) if m.value else "" for m in ListMark}
     yes = _("Yes")
@@ -434,8 +438,9 @@ def results_file(*, actor: Any, plan: AssessmentPlan, version: ResultVersion) ->
         "rank", "ranking_group", "group_rank", "unit__code", "unit__name", "total",
         "weighted_score", "bonus", "deduction", "vetoed", "list_mark", "total_change",
         "rank_change", "raw_values", "points")
-    for (rank, group, group_rank, code, name, total, weighted, bonus, deduction, vetoed, mark,
-         total_change, rank_change, raw, points) in rows.iterator(chunk_size=CHUNK):
+    for written, (rank, group, group_rank, code, name, total, weighted, bonus, deduction, vetoed,
+                  mark, total_change, rank_change, raw, points) in enumerate(
+            rows.iterator(chunk_size=CHUNK), start=1):
         line = [rank, group, group_rank, code, name, total, weighted, bonus, deduction,
                 yes if vetoed else None, marks.get(mark, mark) or None, total_change,
                 rank_change]
@@ -443,7 +448,19 @@ def results_file(*, actor: Any, plan: AssessmentPlan, version: ResultVersion) ->
             line.append(raw[j] if j < len(raw) else None)
             line.append(points[j] if j < len(points) else None)
         sheet.append(_row(sheet, line))
+        if progress is not None and written % CHUNK == 0:
+            progress(written)
     return _temporary(workbook)
+
+
+@export_writer("assessment.results")
+def results_export(job: ExportJob, progress: Callable[[int], None]) -> IO[bytes]:
+    """A results export too large for a request, written in the background: the plan and
+    version read again, with the requester's scope as it is now."""
+    plan = access.get_plan_in_scope(job.requested_by, job.params["plan"])
+    version = selectors.result_version(actor=job.requested_by, plan=plan,
+                                       number=job.params["version"])
+    return results_file(actor=job.requested_by, plan=plan, version=version, progress=progress)
 
 
 def submissions_file(*, actor: Any, plan: AssessmentPlan) -> IO[bytes]:

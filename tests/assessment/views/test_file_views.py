@@ -109,6 +109,61 @@ def test_the_results_export_streams_the_version_asked_for(client, open_plan, pro
     assert client.get(url, {"version": 7}).status_code == 404
 
 
+def test_a_results_export_past_the_direct_limit_is_written_in_the_background(
+        client, open_plan, province_admin, county_admin, tree, media_root, monkeypatch,
+        django_capture_on_commit_callbacks):
+    # given a published version of 2 rows, past a direct limit of 1
+    from pacesetter.assessment import file_views
+    from pacesetter.exports.models import ExportJob
+    from pacesetter.notifications.models import Notification
+
+    monkeypatch.setattr(file_views, "DIRECT_EXPORT_ROWS", 1)
+    services.values_save(actor=province_admin, plan=open_plan, unit=tree.county_a,
+                         values=figures(98, 96, 2, 0))
+    services.plan_score(actor=province_admin, plan=open_plan)
+    services.plan_publish(actor=province_admin, plan=open_plan)
+    url = reverse("assessment:results_export", args=[open_plan.pk]) + "?version=1"
+    client.force_login(province_admin)
+    # when the export is asked for: a page offers the background, and writes nothing yet
+    offer = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert offer.status_code == 200 and not offer.streaming
+    assert "2 rows" in offer.content.decode()
+    assert not ExportJob.objects.exists()
+    # when it is started (the job runs inline once the request commits, as without a broker)
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(url, HTTP_ACCEPT_LANGUAGE="en")
+    # then the requester lands on the job, done, with the file in their language
+    job = ExportJob.objects.get()
+    assert started.status_code == 302 and started["Location"] == reverse(
+        "exports:detail", args=[job.pk])
+    assert (job.status, job.rows_total, job.requested_by) == ("done", 2, province_admin)
+    page = client.get(started["Location"]).content.decode()
+    assert reverse("exports:download", args=[job.pk]) in page
+    download = client.get(reverse("exports:download", args=[job.pk]))
+    assert download["Content-Type"] == XLSX
+    rows = rows_of(load_workbook(io.BytesIO(b"".join(download.streaming_content))))
+    assert rows[0][0] == "Rank" and [r[3] for r in rows[1:]] == ["370502", "370503"]
+    assert Notification.objects.get(kind="export.done").recipient == province_admin
+    assert AuditEntry.objects.filter(object_type="exports.exportjob").count() == 1
+    # and nobody else sees it, not even an administrator below
+    client.force_login(county_admin)
+    assert client.get(reverse("exports:detail", args=[job.pk])).status_code == 404
+    assert client.get(reverse("exports:download", args=[job.pk])).status_code == 404
+    assert client.get(reverse("exports:list")).content.decode().count(job.title) == 0
+
+
+def test_the_results_file_reports_its_progress_every_chunk(open_plan, province_admin,
+                                                           monkeypatch):
+    from pacesetter.assessment import spreadsheets
+
+    monkeypatch.setattr(spreadsheets, "CHUNK", 1)
+    version = services.plan_score(actor=province_admin, plan=open_plan)
+    seen = []
+    spreadsheets.results_file(actor=province_admin, plan=open_plan, version=version,
+                              progress=seen.append).close()
+    assert seen == [1, 2]
+
+
 def test_the_submissions_export_holds_the_reporters_units_only(client, open_plan, reporter):
     client.force_login(reporter)
     book = opened(client.get(reverse("assessment:submissions_export", args=[open_plan.pk])))
