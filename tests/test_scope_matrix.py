@@ -184,7 +184,8 @@ def a_plan(tree, county_admin):
                               kind="achievement", date=datetime.date(2026, 10, 9), text="表彰",
                               files=[SimpleUploadedFile("表彰.pdf", pdf)])
     job = export_services.export_request(
-        actor=county_admin, kind="assessment.results", params={"plan": plan.pk, "version": 1},
+        actor=county_admin, kind="assessment.results", params={"plan": plan.pk, "version": 1,
+                                                          "version_id": plan.versions.get().pk},
         title="乡镇考核 结果", unit_path=tree.county_a.path, rows_total=2)
     export_services.export_run(export_id=job.pk)
     return plan

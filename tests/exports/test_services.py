@@ -78,3 +78,37 @@ def test_a_kind_nobody_writes_is_refused(province_admin, writers):
     with pytest.raises(ValueError, match=r"test\.none"):
         request(province_admin, "test.none")
     assert not ExportJob.objects.exists()
+
+
+def test_asking_again_for_a_running_export_is_the_same_job(province_admin, writers):
+    first = request(province_admin, "test.rows")
+    assert request(province_admin, "test.rows") == first
+    assert ExportJob.objects.count() == 1
+
+
+def test_a_job_stalled_for_half_an_hour_stops_polling_and_can_be_asked_for_again(
+        province_admin, writers):
+    import datetime
+
+    from django.utils import timezone
+
+    job = request(province_admin, "test.rows")
+    ExportJob.objects.filter(pk=job.pk).update(
+        status="running", started_at=timezone.now() - datetime.timedelta(minutes=31))
+    job.refresh_from_db()
+    assert job.is_stalled and not job.is_active
+    assert request(province_admin, "test.rows") != job
+
+
+def test_a_broker_that_refuses_the_job_fails_it(province_admin, writers, monkeypatch,
+                                                django_capture_on_commit_callbacks):
+    from pacesetter.exports import tasks
+
+    def refuse(export_id):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.export_run, "delay", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = request(province_admin, "test.rows")
+    job.refresh_from_db()
+    assert job.status == "failed" and "broker" not in job.error

@@ -199,8 +199,8 @@ def _export(actor: User, plan: AssessmentPlan) -> None:
     """October's results written as a background export would be, under 我的导出."""
     version = plan.versions.get(is_published=True)
     job = export_services.export_request(
-        actor=actor, kind="assessment.results", params={"plan": plan.pk,
-                                                       "version": version.number},
+        actor=actor, kind="assessment.results",
+        params={"plan": plan.pk, "version": version.number, "version_id": version.pk},
         title=f"{plan.name} {plan.period.label} 结果 v{version.number}",
         unit_path=plan.owner.path, rows_total=version.results.count())
     export_services.export_run(export_id=job.pk)

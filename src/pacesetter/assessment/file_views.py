@@ -92,7 +92,7 @@ def results_export(request: HttpRequest, plan_id: int) -> HttpResponse:
     if request.method == "POST":
         job = export_services.export_request(
             actor=request.user, kind="assessment.results",
-            params={"plan": plan.pk, "version": version.number},
+            params={"plan": plan.pk, "version": version.number, "version_id": version.pk},
             title=f"{plan.name} {plan.period.label} {what}", unit_path=plan.owner.path,
             rows_total=rows)
         return redirect("exports:detail", job.pk)

@@ -46,7 +46,7 @@ from pacesetter.assessment.models import (
     ResultVersion,
     SubmissionStatus,
 )
-from pacesetter.errors import ValidationFailed
+from pacesetter.errors import NotFound, ValidationFailed
 from pacesetter.exports.models import ExportJob
 from pacesetter.exports.services import writer as export_writer
 from pacesetter.orgs.scope import Scope
@@ -460,6 +460,8 @@ def results_export(job: ExportJob, progress: Callable[[int], None]) -> IO[bytes]
     plan = access.get_plan_in_scope(job.requested_by, job.params["plan"])
     version = selectors.result_version(actor=job.requested_by, plan=plan,
                                        number=job.params["version"])
+    if version.pk != job.params["version_id"]:
+        raise NotFound(_("This draft was replaced by a new scoring: export it again."))
     return results_file(actor=job.requested_by, plan=plan, version=version, progress=progress)
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,6 +15,10 @@ class ExportStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+
+
+ACTIVE_STATUSES = (ExportStatus.QUEUED, ExportStatus.RUNNING)
+STALLED_AFTER = datetime.timedelta(minutes=30)
 
 
 class ExportJob(models.Model):
@@ -53,5 +60,12 @@ class ExportJob(models.Model):
         return min(99, self.rows_done * 100 // self.rows_total)
 
     @property
+    def is_stalled(self) -> bool:
+        """Queued or running for longer than any export takes: its worker died with it (a
+        restart, a request killed by its timeout when no broker is set) and it will not end."""
+        return self.status in ACTIVE_STATUSES and (
+            timezone.now() - (self.started_at or self.created_at) > STALLED_AFTER)
+
+    @property
     def is_active(self) -> bool:
-        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
+        return self.status in ACTIVE_STATUSES and not self.is_stalled

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from pacesetter.audit.models import AuditAction
 from pacesetter.audit.services import entry_record
 from pacesetter.errors import ApplicationError
-from pacesetter.exports.models import ExportJob, ExportStatus
+from pacesetter.exports.models import ACTIVE_STATUSES, ExportJob, ExportStatus
 from pacesetter.notifications.services import notify
 
 logger = logging.getLogger(__name__)
@@ -40,22 +40,36 @@ def writer(kind: str) -> Callable[[Writer], Writer]:
     return register
 
 
+@transaction.atomic
 def export_request(*, actor: Any, kind: str, params: dict[str, Any], title: str,
                    unit_path: str, rows_total: int) -> ExportJob:
     """Queue an export; it starts once the asking transaction commits. The language of the
-    request is kept, so the file speaks the requester's language."""
+    request is kept, so the file speaks the requester's language. The same export asked for
+    again while it is queued or running is that job, not a second one (a double click)."""
     if kind not in _WRITERS:
         raise ValueError(f"no writer for exports of {kind!r}")
-    job = ExportJob.objects.create(
-        kind=kind, params={**params, "language": translation.get_language()},
-        title=_file_title(title), requested_by=actor, unit_path=unit_path,
-        rows_total=rows_total)
+    params = {**params, "language": translation.get_language()}
+    for job in ExportJob.objects.select_for_update().filter(
+            requested_by=actor, kind=kind, status__in=ACTIVE_STATUSES):
+        if job.params == params and not job.is_stalled:
+            return job
+    job = ExportJob.objects.create(kind=kind, params=params, title=_file_title(title),
+                                   requested_by=actor, unit_path=unit_path,
+                                   rows_total=rows_total)
     entry_record(actor=actor, obj=job, action=AuditAction.CREATE, unit_path=unit_path,
                  after={"kind": kind, "title": job.title, "params": params})
+    transaction.on_commit(partial(_enqueue, job.pk))
+    return job
+
+
+def _enqueue(export_id: int) -> None:
+    """Hand the job to the queue; a broker that refuses it fails the job, with a message."""
     from pacesetter.exports import tasks
 
-    transaction.on_commit(partial(tasks.export_run.delay, job.pk))
-    return job
+    try:
+        tasks.export_run.delay(export_id)
+    except Exception as error:  # the broker's own errors, whatever its client raises
+        _failed(ExportJob.objects.get(pk=export_id), error)
 
 
 def _file_title(title: str) -> str:
@@ -66,7 +80,7 @@ def _file_title(title: str) -> str:
 
 def export_run(*, export_id: int) -> None:
     """Write the export, once: a job already taken (a message delivered twice) is left alone.
-    A failure is kept on the job with a message for its requester, never half a file."""
+    A failure is kept on the job with a message for its requester, and no file on it."""
     taken = ExportJob.objects.filter(pk=export_id, status=ExportStatus.QUEUED).update(
         status=ExportStatus.RUNNING, started_at=timezone.now())
     if not taken:
@@ -80,14 +94,14 @@ def export_run(*, export_id: int) -> None:
         try:
             with _WRITERS[job.kind](job, progress) as handle:
                 job.file.save(f"{job.title}.xlsx", File(handle), save=False)
+            job.status, job.finished_at = ExportStatus.DONE, timezone.now()
+            job.size = job.file.size
+            job.save(update_fields=["status", "finished_at", "size", "file"])
+            notify(recipients=[job.requested_by_id], kind="export.done",
+                   title=_("Export ready: %(title)s") % {"title": job.title},
+                   url=reverse("exports:detail", args=[job.pk]), unit_path=job.unit_path)
         except Exception as error:  # any failure is the job's, told to its requester
             _failed(job, error)
-            return
-        job.status, job.finished_at, job.size = ExportStatus.DONE, timezone.now(), job.file.size
-        job.save(update_fields=["status", "finished_at", "size", "file"])
-        notify(recipients=[job.requested_by_id], kind="export.done",
-               title=_("Export ready: %(title)s") % {"title": job.title},
-               url=reverse("exports:detail", args=[job.pk]), unit_path=job.unit_path)
 
 
 def _failed(job: ExportJob, error: Exception) -> None:

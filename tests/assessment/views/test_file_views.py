@@ -152,6 +152,25 @@ def test_a_results_export_past_the_direct_limit_is_written_in_the_background(
     assert client.get(reverse("exports:list")).content.decode().count(job.title) == 0
 
 
+def test_an_export_of_a_draft_replaced_before_it_ran_fails_with_a_message(
+        open_plan, province_admin, media_root):
+    from django.utils import translation
+
+    from pacesetter.exports import services as export_services
+
+    draft = services.plan_score(actor=province_admin, plan=open_plan)
+    with translation.override("en"):
+        job = export_services.export_request(
+            actor=province_admin, kind="assessment.results",
+            params={"plan": open_plan.pk, "version": draft.number, "version_id": draft.pk},
+            title="draft", unit_path=open_plan.owner.path, rows_total=2)
+    services.plan_score(actor=province_admin, plan=open_plan)  # same number, new rows
+    export_services.export_run(export_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.error) == (
+        "failed", "This draft was replaced by a new scoring: export it again.")
+
+
 def test_the_results_file_reports_its_progress_every_chunk(open_plan, province_admin,
                                                            monkeypatch):
     from pacesetter.assessment import spreadsheets
