@@ -32,10 +32,8 @@ class ValuesUploadForm(UnitImportForm):
 
 
 def _download(handle: IO[bytes], plan: AssessmentPlan, what: str) -> FileResponse:
-    name = f"{plan.name} {plan.period.label} {what}.xlsx"
-    for character in '/\\:*?"<>|':
-        name = name.replace(character, "-")
-    return FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
+    name = export_services.file_title(f"{plan.name} {plan.period.label} {what}")
+    return FileResponse(handle, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX)
 
 
 @login_required

@@ -53,7 +53,7 @@ def export_request(*, actor: Any, kind: str, params: dict[str, Any], title: str,
             requested_by=actor, kind=kind, status__in=ACTIVE_STATUSES):
         if job.params == params and not job.is_stalled:
             return job
-    job = ExportJob.objects.create(kind=kind, params=params, title=_file_title(title),
+    job = ExportJob.objects.create(kind=kind, params=params, title=file_title(title),
                                    requested_by=actor, unit_path=unit_path,
                                    rows_total=rows_total)
     entry_record(actor=actor, obj=job, action=AuditAction.CREATE, unit_path=unit_path,
@@ -72,7 +72,8 @@ def _enqueue(export_id: int) -> None:
         _failed(ExportJob.objects.get(pk=export_id), error)
 
 
-def _file_title(title: str) -> str:
+def file_title(title: str) -> str:
+    """``title`` fit to name a file on any system: no path or wildcard characters."""
     for character in '/\\:*?"<>|':
         title = title.replace(character, "-")
     return title.strip()[:150] or "export"

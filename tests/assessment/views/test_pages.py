@@ -1,11 +1,11 @@
 """The assessment pages: plan list, workflow buttons, data entry, the ranking board."""
 
-from decimal import Decimal
 
 from django.urls import reverse
 
 from pacesetter.assessment import services
 from pacesetter.assessment.models import PlanStatus, SubmissionStatus
+from tests.assessment.conftest import figures
 
 
 def test_plan_list_shows_the_plans_the_user_sees(client, plan, reporter, tree):
@@ -71,8 +71,7 @@ def test_bad_figures_are_shown_next_to_their_field(client, plan, province_admin,
 def test_administrators_return_figures_with_a_reason(client, plan, province_admin, reporter,
                                                     tree):
     services.plan_open(actor=province_admin, plan=plan)
-    services.values_save(actor=reporter, plan=plan, unit=tree.county_a, values={
-        c: (Decimal(v), "") for c, v in {"A1": 90, "A2": 90, "B1": 0, "V1": 0}.items()})
+    services.values_save(actor=reporter, plan=plan, unit=tree.county_a, values=figures(90, 90))
     services.submission_submit(actor=reporter, plan=plan, unit=tree.county_a)
     client.force_login(province_admin)
     client.post(reverse("assessment:submission_review", args=[plan.pk, tree.county_a.pk]),
@@ -83,8 +82,8 @@ def test_administrators_return_figures_with_a_reason(client, plan, province_admi
 
 def test_the_board_shows_groups_and_lists(client, plan, province_admin, reporter, tree):
     services.plan_open(actor=province_admin, plan=plan)
-    services.values_save(actor=province_admin, plan=plan, unit=tree.county_a, values={
-        c: (Decimal(v), "") for c, v in {"A1": 90, "A2": 96, "B1": 0, "V1": 0}.items()})
+    services.values_save(actor=province_admin, plan=plan, unit=tree.county_a,
+                         values=figures(90, 96))
     services.plan_score(actor=province_admin, plan=plan)
     client.force_login(reporter)
     assert client.get(reverse("assessment:board", args=[plan.pk])).status_code == 404
@@ -111,8 +110,8 @@ def test_the_board_query_count_does_not_grow_with_units(client, plan, province_a
 def test_the_board_counts_its_lists_and_has_a_big_screen_layout(client, plan, province_admin,
                                                                  tree):
     services.plan_open(actor=province_admin, plan=plan)
-    services.values_save(actor=province_admin, plan=plan, unit=tree.county_a, values={
-        c: (Decimal(v), "") for c, v in {"A1": 90, "A2": 96, "B1": 0, "V1": 0}.items()})
+    services.values_save(actor=province_admin, plan=plan, unit=tree.county_a,
+                         values=figures(90, 96))
     services.plan_score(actor=province_admin, plan=plan)
     services.plan_publish(actor=province_admin, plan=plan)
     client.force_login(province_admin)
@@ -170,8 +169,8 @@ def test_the_board_rolls_results_up_by_area_and_drills_down(client, plan, provin
 
     UnitFactory(code="371102", name="东港区", parent=tree.city2)
     services.plan_open(actor=province_admin, plan=plan)
-    services.values_save(actor=province_admin, plan=plan, unit=tree.county_a, values={
-        c: (Decimal(v), "") for c, v in {"A1": 90, "A2": 96, "B1": 0, "V1": 0}.items()})
+    services.values_save(actor=province_admin, plan=plan, unit=tree.county_a,
+                         values=figures(90, 96))
     services.plan_score(actor=province_admin, plan=plan)
     services.plan_publish(actor=province_admin, plan=plan)
     client.force_login(province_admin)
