@@ -5,8 +5,9 @@ import pacesetter.engine as engine
 
 def test_the_public_names_are_pinned():
     assert engine.__all__ == [
-        "AhpResult", "EngineError", "ahp_weights", "critic_weights", "entropy_weights",
-        "fuzzy_evaluate", "normalize", "rank", "rank_within", "rollup", "topsis",
+        "AhpResult", "EngineError", "RankIntervals", "SurveyIndex", "ahp_weights",
+        "aspect_indexes", "critic_weights", "entropy_weights", "fuzzy_evaluate", "normalize",
+        "rank", "rank_intervals", "rank_within", "rollup", "satisfaction_index", "topsis",
         "trimmed_mean", "weighted_sum",
     ]
 

@@ -8,20 +8,32 @@ from pacesetter.engine._aggregate import fuzzy_evaluate, topsis, weighted_sum
 from pacesetter.engine._normalize import normalize
 from pacesetter.engine._rank import rank, rank_within, trimmed_mean
 from pacesetter.engine._rollup import rollup
+from pacesetter.engine._survey import (
+    RankIntervals,
+    SurveyIndex,
+    aspect_indexes,
+    rank_intervals,
+    satisfaction_index,
+)
 from pacesetter.engine._types import EngineError
 from pacesetter.engine._weights import AhpResult, ahp_weights, critic_weights, entropy_weights
 
 __all__ = [
     "AhpResult",
     "EngineError",
+    "RankIntervals",
+    "SurveyIndex",
     "ahp_weights",
+    "aspect_indexes",
     "critic_weights",
     "entropy_weights",
     "fuzzy_evaluate",
     "normalize",
     "rank",
+    "rank_intervals",
     "rank_within",
     "rollup",
+    "satisfaction_index",
     "topsis",
     "trimmed_mean",
     "weighted_sum",
