@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "pacesetter.orgs",
     "pacesetter.audit",
     "pacesetter.assessment",
+    "pacesetter.surveys",
     "pacesetter.notifications",
     "pacesetter.exports",
     "pacesetter.web",
@@ -117,6 +118,10 @@ REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss", "unix"))
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL}}
+# Submissions a survey accepts from one address per minute (0: no limit). Behind a proxy, set
+# TRUSTED_PROXIES to the number of proxies that append to X-Forwarded-For.
+SURVEY_RATE_LIMIT = env_int("SURVEY_RATE_LIMIT", 60, minimum=0)
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0, minimum=0)
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -8,7 +8,6 @@ the indicator code that starts their header, so users may reorder or drop them.
 
 from __future__ import annotations
 
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -50,7 +49,7 @@ from pacesetter.errors import NotFound, ValidationFailed
 from pacesetter.exports.models import ExportJob
 from pacesetter.exports.services import writer as export_writer
 from pacesetter.orgs.scope import Scope
-from pacesetter.orgs.spreadsheets import cell_text, text_of
+from pacesetter.orgs.spreadsheets import cell_text, text_of, workbook_file
 
 CHUNK = 2000
 MAX_ROWS = 500_000
@@ -82,18 +81,6 @@ def _texts(label: Any, extra: Iterable[str]) -> set[str]:
         with translation.override(language):
             found.add(str(label).strip().lower())
     return found
-
-
-def _temporary(workbook: Workbook) -> IO[bytes]:
-    """The saved workbook in an anonymous temporary file, at its start; closing it removes it."""
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - handed to the response
-    try:
-        workbook.save(handle)
-    except BaseException:
-        handle.close()
-        raise
-    handle.seek(0)
-    return handle
 
 
 def _header_cells(sheet: Any, labels: Iterable[tuple[str, PatternFill]]) -> list[Any]:
@@ -223,7 +210,7 @@ def template_file(*, actor: Any, plan: AssessmentPlan) -> IO[bytes]:
         letter = get_column_letter(4 + 2 * j)
         sheet.data_validations.append(_validation(item, f"{letter}2:{letter}{last}"))
     _instructions(workbook.create_sheet(_("Instructions")), plan, items)
-    return _temporary(workbook)
+    return workbook_file(workbook)
 
 
 def _instructions(sheet: Any, plan: AssessmentPlan, items: list[PlanIndicator]) -> None:
@@ -450,7 +437,7 @@ def results_file(*, actor: Any, plan: AssessmentPlan, version: ResultVersion,
         sheet.append(_row(sheet, line))
         if progress is not None and written % CHUNK == 0:
             progress(written)
-    return _temporary(workbook)
+    return workbook_file(workbook)
 
 
 @export_writer("assessment.results")
@@ -486,7 +473,7 @@ def submissions_file(*, actor: Any, plan: AssessmentPlan) -> IO[bytes]:
         sheet.append(_row(sheet, [code, name, str(statuses.get(status, status)),
                                   _local(submitted_at), count, max(expected - count, 0),
                                   reason or None]))
-    return _temporary(workbook)
+    return workbook_file(workbook)
 
 
 def lists_file(*, actor: Any, plan: AssessmentPlan, kind: str | None = None,
@@ -511,4 +498,4 @@ def lists_file(*, actor: Any, plan: AssessmentPlan, kind: str | None = None,
             str(statuses.get(entry.status, entry.status)), entry.text,
             entry.reject_reason or None, entry.recorded_by.get_username(),
             _local(entry.recorded_at), entry.files]))
-    return _temporary(workbook)
+    return workbook_file(workbook)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from typing import IO, Any
@@ -54,6 +55,19 @@ CHINESE_KINDS = {
 REQUIRED_COLUMNS = ("code", "name", "parent_code", "kind")
 MAX_ROWS = 500_000
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def workbook_file(workbook: Workbook) -> IO[bytes]:
+    """The saved workbook in an anonymous temporary file, at its start, for a streamed
+    response or an export job; closing it removes it."""
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - handed to the caller
+    try:
+        workbook.save(handle)
+    except BaseException:
+        handle.close()
+        raise
+    handle.seek(0)
+    return handle
 
 
 def cell_text(sheet: Any, value: Any, **style: Any) -> Any:

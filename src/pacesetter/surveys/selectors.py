@@ -1,0 +1,239 @@
+"""Every read of the surveys, filtered by the caller's scope (see ``access``)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.db import connections, router
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncHour
+from django.utils import timezone
+
+from pacesetter.surveys import access
+from pacesetter.surveys.models import (
+    Campaign,
+    Channel,
+    Flag,
+    Item,
+    ItemKind,
+    Questionnaire,
+    Response,
+    Target,
+)
+
+CHANNEL_CODES = {value: i for i, value in enumerate(Channel.values)}
+
+
+def questionnaire_list(*, actor: Any) -> QuerySet[Questionnaire]:
+    return access.questionnaires_in_scope(actor).select_related("owner").annotate(
+        campaign_count=Count("campaigns", distinct=True)).order_by("owner__path", "code",
+                                                                   "-version")
+
+
+def campaign_list(*, actor: Any) -> QuerySet[Campaign]:
+    return access.campaigns_in_scope(actor).select_related("owner", "questionnaire").annotate(
+        target_count=Count("targets", distinct=True))
+
+
+def single_choice_items(questionnaire: Questionnaire) -> list[Item]:
+    """The items whose answers are kept as one byte each, in that order."""
+    return [item for item in questionnaire.items.select_related("section")
+            .prefetch_related("options").order_by("position") if item.is_single_choice]
+
+
+@dataclass(frozen=True)
+class ResponseMatrix:
+    """The included responses of a campaign as arrays: the target (row of ``targets``) and
+    channel of each, and its single-choice answers (responses × single-choice items; 0 for no
+    answer, k for the k-th option)."""
+
+    target_ids: np.ndarray
+    channels: np.ndarray
+    choices: np.ndarray
+
+
+def response_matrix(campaign: Campaign, width: int) -> ResponseMatrix:
+    """Read every included response of ``campaign`` at once.
+
+    On PostgreSQL the answers come back as one byte string (``string_agg`` of the rows' bytes,
+    ``width`` bytes each), the targets and channels as binary ``int4`` arrays in the same row
+    order: a million responses are read in about a second, without a Python step per row.
+    """
+    connection = connections[router.db_for_read(Response)]
+    channel_case = " ".join(f"WHEN '{value}' THEN {code}" for value, code in
+                            CHANNEL_CODES.items())
+    table = connection.ops.quote_name(Response._meta.db_table)
+    if connection.vendor == "postgresql":
+        import psycopg  # only the PostgreSQL backend has it
+
+        connection.ensure_connection()
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(
+                f"SELECT array_send(array_agg(target_id::int4)), "  # noqa: S608 code's own SQL
+                f"array_send(array_agg(CASE channel {channel_case} ELSE 0 END)), "
+                f"string_agg(choices, ''::bytea) FROM {table} "
+                f"WHERE campaign_id = %s AND NOT excluded", [campaign.pk], binary=True)
+            targets_blob, channels_blob, choices_blob = cursor.fetchone()
+        if targets_blob is None:
+            return _empty(width)
+        return ResponseMatrix(_int4_array(targets_blob), _int4_array(channels_blob),
+                              _choices(bytes(choices_blob), width))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT target_id, CASE channel {channel_case} ELSE 0 END, choices "  # noqa: S608
+                       f"FROM {table} WHERE campaign_id = %s AND NOT excluded", [campaign.pk])
+        rows = cursor.fetchall()
+    if not rows:
+        return _empty(width)
+    return ResponseMatrix(np.array([r[0] for r in rows], dtype=np.int64),
+                          np.array([r[1] for r in rows], dtype=np.int64),
+                          _choices(b"".join(bytes(r[2]) for r in rows), width))
+
+
+def _empty(width: int) -> ResponseMatrix:
+    return ResponseMatrix(np.zeros(0, np.int64), np.zeros(0, np.int64),
+                          np.zeros((0, width), np.uint8))
+
+
+def _int4_array(blob: bytes) -> np.ndarray:
+    header = 20  # ndim, flags, element type, length, lower bound
+    element = np.dtype([("length", ">i4"), ("value", ">i4")])
+    return np.frombuffer(blob, dtype=element, offset=header)["value"].astype(np.int64)
+
+
+def _choices(data: bytes, width: int) -> np.ndarray:
+    """The rows' answer bytes as a matrix. A row shorter than ``width`` cannot happen (every
+    response of a questionnaire has one byte per single-choice item), and is refused."""
+    array = np.frombuffer(data, dtype=np.uint8)
+    if width == 0:
+        return np.zeros((0, 0), np.uint8)
+    if array.size % width:
+        raise ValueError("answer bytes do not match the questionnaire")
+    return array.reshape(-1, width)
+
+
+def campaign_counts(campaign: Campaign) -> dict[str, int]:
+    """Responses received, included, excluded and flagged."""
+    return Response.objects.filter(campaign=campaign).aggregate(
+        total=Count("pk"), excluded=Count("pk", filter=Q(excluded=True)),
+        flagged=Count("pk", filter=~Q(flags=0)))
+
+
+def target_counts(campaign: Campaign) -> dict[int, int]:
+    """Included responses per target."""
+    return dict(Response.objects.filter(campaign=campaign, excluded=False)
+                .values_list("target_id").annotate(n=Count("pk")).values_list("target_id", "n"))
+
+
+def responses_per_hour(campaign: Campaign) -> list[tuple[datetime.datetime, int]]:
+    """Responses per hour of the campaign so far, in local time, hours without any included."""
+    rows = (Response.objects.filter(campaign=campaign)
+            .annotate(hour=TruncHour("submitted_at", tzinfo=timezone.get_current_timezone()))
+            .values_list("hour").annotate(n=Count("pk")).order_by("hour")
+            .values_list("hour", "n"))
+    counts = dict(rows)
+    if not counts:
+        return []
+    hour = min(counts)
+    last = max(counts)
+    series = []
+    while hour <= last and len(series) < 24 * 62:
+        series.append((hour, counts.get(hour, 0)))
+        hour += datetime.timedelta(hours=1)
+    return series
+
+
+def flagged_responses(*, actor: Any, campaign: Campaign, flag: int | None = None,
+                      target: Target | None = None) -> QuerySet[Response]:
+    """Responses with integrity flags, for review, within the targets the actor sees."""
+    rows = Response.objects.filter(campaign=campaign).exclude(flags=0).filter(
+        target__in=access.visible_targets(actor, campaign))
+    if flag:
+        rows = rows.annotate(hit=F("flags").bitand(flag)).filter(hit__gt=0)
+    if target is not None:
+        rows = rows.filter(target=target)
+    return rows.select_related("target__unit").order_by("target__unit__path", "submitted_at")
+
+
+def flag_labels(flags: int) -> list[str]:
+    return [str(flag.label) for flag in Flag if flags & flag.value]
+
+
+def text_answers(*, actor: Any, campaign: Campaign, item: Item, limit: int = 200
+                 ) -> tuple[list[tuple[str, str, datetime.datetime]], int]:
+    """The latest free-text answers to ``item`` (unit name, text, time) within the actor's
+    targets, and how many there are in all."""
+    rows = (Response.objects.filter(campaign=campaign, excluded=False,
+                                    target__in=access.visible_targets(actor, campaign))
+            .filter(extra__has_key=item.code))
+    total = rows.count()
+    latest = rows.order_by("-submitted_at").values_list("target__unit__name", "extra",
+                                                        "submitted_at")[:limit]
+    return [(unit, str(extra.get(item.code, "")), at) for unit, extra, at in latest], total
+
+
+STOPWORDS = frozenset("""
+的 了 和 是 在 我 有 也 就 都 而 及 与 着 或 一个 没有 我们
+你们 他们 这个 那个 这些 那些 什么 怎么 还是 还有 对于 以及 但是
+因为 所以 如果 希望 建议 进一步 工作 问题 能够 可以 一些 比较 非常
+加强 提高 更加 不够 需要 应该 目前 现在 方面 情况 一下 有些 自己
+已经 还要
+""".split())  # noqa: SIM905 a list of words reads better as text
+
+
+def keyword_counts(texts: list[str], top: int = 30) -> list[tuple[str, int]]:
+    """How many answers use each word, the ``top`` most used: Chinese text is segmented into
+    words by jieba; single characters and common function words are left out."""
+    import jieba  # loads its dictionary on first use, about a second: only when asked
+
+    counts: Counter[str] = Counter()
+    for text in texts:
+        words = {w.strip() for w in jieba.lcut(text)}
+        counts.update(w for w in words if len(w) >= 2 and w not in STOPWORDS
+                      and not w.isdigit())
+    return counts.most_common(top)
+
+
+def text_items(questionnaire: Questionnaire) -> list[Item]:
+    return list(questionnaire.items.filter(kind=ItemKind.TEXT).order_by("position"))
+
+
+@dataclass(frozen=True)
+class IntegrityColumns:
+    ids: np.ndarray
+    targets: np.ndarray
+    networks: np.ndarray
+    seconds: np.ndarray
+    durations: np.ndarray
+    flags: np.ndarray
+    choices: np.ndarray
+
+
+def integrity_columns(campaign: Campaign, width: int) -> IntegrityColumns:
+    """Every response of ``campaign`` (excluded ones too) as arrays, for the integrity flags."""
+    rows = Response.objects.filter(campaign=campaign).order_by("pk").values_list(
+        "pk", "target_id", "network_key", "submitted_at", "duration", "flags", "choices")
+    ids, targets, networks, seconds, durations, flags, blobs = [], [], [], [], [], [], []
+    for pk, target, network, at, duration, flag, choices in rows.iterator(chunk_size=20_000):
+        ids.append(pk)
+        targets.append(target)
+        networks.append(network)
+        seconds.append(at.timestamp())
+        durations.append(-1 if duration is None else duration)
+        flags.append(flag)
+        blobs.append(bytes(choices))
+    return IntegrityColumns(
+        np.array(ids, dtype=np.int64), np.array(targets, dtype=np.int64),
+        np.array(networks, dtype=np.int64), np.array(seconds, dtype=np.float64),
+        np.array(durations, dtype=np.int64), np.array(flags, dtype=np.int64),
+        _choices(b"".join(blobs), width) if width else np.zeros((len(ids), 0), np.uint8))
+
+
+def results_for(*, actor: Any, campaign: Campaign, data: dict[str, Any]) -> dict[str, Any]:
+    """Computed results with only the target rows the actor may see (ranks stay those of the
+    whole ranking)."""
+    visible = set(access.visible_targets(actor, campaign).values_list("pk", flat=True))
+    return {**data, "targets": [row for row in data["targets"] if row["target_id"] in visible]}

@@ -1,0 +1,269 @@
+"""Questionnaires as XLSForm workbooks, and the surveys' exports.
+
+XLSForm (https://xlsform.org) is the spreadsheet format in which ODK, KoboToolbox and
+SurveyCTO questionnaires are drafted: a ``survey`` sheet with one row per question (``type``,
+``name``, ``label``, ``hint``, ``required``), groups opened by ``begin_group`` and closed by
+``end_group``, and a ``choices`` sheet (``list_name``, ``name``, ``label``). Pacesetter reads
+the standard columns and three of its own, which other tools ignore: ``weight`` (of a group or
+a question), ``attribute`` (a respondent attribute such as an age band, used for breakdowns)
+on the survey sheet, and ``share`` on the choices sheet, the part of the question's weight an
+answer earns (100%, 75%, 55%; blank where the answer is not a valid ballot, 不了解). A
+single-choice question whose choices carry shares is a rating item. The ``settings`` sheet
+gives ``form_title`` and ``form_id`` (the questionnaire's code). Headers may be Chinese.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils.exceptions import InvalidFileException
+
+from pacesetter.errors import ValidationFailed
+from pacesetter.orgs.spreadsheets import cell_text, text_of, workbook_file
+from pacesetter.surveys.definitions import (
+    ItemDraft,
+    OptionDraft,
+    Problem,
+    QuestionnaireDraft,
+    SectionDraft,
+    kind_of_choice,
+    problems,
+)
+from pacesetter.surveys.models import ItemKind, Questionnaire
+
+MAX_ROWS = 5000
+SELECT = re.compile(r"^select[ _](one|multiple) (\S+)$", re.IGNORECASE)
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="B22222")
+TRUE_TEXTS = {"yes", "true", "1", "y", "是", "必填", "true()"}
+
+SURVEY_HEADERS = {
+    "type": {"type", "类型", "题型"},
+    "name": {"name", "编码", "代码", "名称"},
+    "label": {"label", "题目", "标题", "问题"},
+    "hint": {"hint", "提示", "说明"},
+    "required": {"required", "必填", "必答"},
+    "weight": {"weight", "权重"},
+    "attribute": {"attribute", "受访者属性", "属性"},
+}
+CHOICE_HEADERS = {
+    "list_name": {"list_name", "list name", "选项组", "列表"},
+    "name": {"name", "编码", "代码", "选项值"},
+    "label": {"label", "选项", "标签"},
+    "share": {"share", "score", "得分比例", "得分", "分值比例"},
+}
+SETTINGS_HEADERS = {
+    "form_title": {"form_title", "标题", "问卷标题"},
+    "form_id": {"form_id", "编码", "问卷编码"},
+    "description": {"description", "说明", "引言"},
+}
+SHEET_NAMES = {"survey": {"survey", "问卷", "题目"}, "choices": {"choices", "选项"},
+               "settings": {"settings", "设置"}}
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def problem(self, sheet: str, row: int, message: str) -> None:
+        self.problems.append(Problem(
+            _("Sheet %(sheet)s, row %(row)d") % {"sheet": sheet, "row": row}, message))
+
+
+def _header_key(text: str) -> str:
+    """``label::Chinese (zh)`` and ``label:zh`` are XLSForm's translated columns: any of them
+    is the label (the first one found wins)."""
+    return text.split(":", 1)[0].strip().lower()
+
+
+def _columns(header: tuple[Any, ...], known: dict[str, set[str]]) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        key = _header_key(text_of(cell))
+        for name, aliases in known.items():
+            if key in aliases and name not in positions:
+                positions[name] = index
+    return positions
+
+
+def _sheet(workbook: Any, name: str) -> Any:
+    for sheet in workbook.worksheets:
+        if sheet.title.strip().lower() in SHEET_NAMES[name]:
+            return sheet
+    return None
+
+
+def _rows(sheet: Any, known: dict[str, set[str]]) -> Iterator[tuple[int, dict[str, str]]]:
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, ())
+    columns = _columns(header, known)
+    for number, cells in enumerate(rows, start=2):
+        if number > MAX_ROWS:
+            break
+        values = {name: text_of(cells[i]) if i < len(cells) else ""
+                  for name, i in columns.items()}
+        if any(values.values()):
+            yield number, values
+
+
+def _share(text: str) -> float | None:
+    """``100%``, ``75``, ``0.75`` → 0.75; blank → None. A number above 1 is a percentage."""
+    if not text:
+        return None
+    number = float(text.rstrip("%"))
+    if text.endswith("%") or number > 1:
+        number /= 100
+    return number
+
+
+def _weight(text: str) -> float:
+    return float(text) if text else 1.0
+
+
+def _read_choices(sheet: Any, reader: _Reader) -> dict[str, list[OptionDraft]]:
+    lists: dict[str, list[OptionDraft]] = {}
+    if sheet is None:
+        return lists
+    for number, row in _rows(sheet, CHOICE_HEADERS):
+        if not row.get("list_name") or not row.get("name"):
+            reader.problem("choices", number, _("Each choice needs a list_name and a name."))
+            continue
+        try:
+            share = _share(row.get("share", ""))
+        except ValueError:
+            reader.problem("choices", number, _("The share “%(value)s” is not a number.")
+                           % {"value": row["share"]})
+            continue
+        lists.setdefault(row["list_name"], []).append(
+            OptionDraft(row["name"], row.get("label") or row["name"], share))
+    return lists
+
+
+def read_xlsform(source: IO[bytes]) -> QuestionnaireDraft:
+    """A questionnaire draft from an XLSForm workbook; ``ValidationFailed`` naming every bad
+    row (sheet and row number) if anything in it is wrong."""
+    try:
+        workbook = load_workbook(source, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise ValidationFailed(_("The file is not an Excel workbook (.xlsx).")) from None
+    reader = _Reader()
+    survey = _sheet(workbook, "survey")
+    if survey is None:
+        raise ValidationFailed(_("The workbook has no “survey” sheet."))
+    lists = _read_choices(_sheet(workbook, "choices"), reader)
+    settings = {}
+    settings_sheet = _sheet(workbook, "settings")
+    if settings_sheet is not None:
+        settings = next((row for _n, row in _rows(settings_sheet, SETTINGS_HEADERS)), {})
+    draft = QuestionnaireDraft(code=settings.get("form_id") or "survey",
+                               title=settings.get("form_title") or _("Questionnaire"),
+                               description=settings.get("description", ""))
+    section: str | None = None
+    for number, row in _rows(survey, SURVEY_HEADERS):
+        section = _read_survey_row(number, row, draft, lists, section, reader)
+    workbook.close()
+    reader.problems.extend(problems(draft))
+    if reader.problems:
+        raise ValidationFailed(
+            _("The questionnaire has %(count)d problems; nothing was saved.")
+            % {"count": len(reader.problems)},
+            extra={"errors": [{"field": p.where, "message": p.message}
+                              for p in reader.problems]})
+    return draft
+
+
+def _read_survey_row(number: int, row: dict[str, str], draft: QuestionnaireDraft,
+                     lists: dict[str, list[OptionDraft]], section: str | None,
+                     reader: _Reader) -> str | None:
+    type_text = " ".join(row.get("type", "").split())
+    kind_text = type_text.replace("_", " ").lower()
+    where = _("Sheet %(sheet)s, row %(row)d") % {"sheet": "survey", "row": number}
+    try:
+        weight = _weight(row.get("weight", ""))
+    except ValueError:
+        reader.problem("survey", number, _("The weight “%(value)s” is not a number.")
+                       % {"value": row["weight"]})
+        weight = 1.0
+    if kind_text == "begin group":
+        draft.sections.append(SectionDraft(row.get("name", ""), row.get("label", ""), weight,
+                                           where=where))
+        return row.get("name", "")
+    if kind_text == "end group":
+        return None
+    if kind_text in {"note", "calculate", "start", "end", "deviceid", "today"}:
+        return section
+    required = row.get("required", "").lower() in TRUE_TEXTS
+    base = {"code": row.get("name", ""), "label": row.get("label", ""), "section": section,
+            "hint": row.get("hint", ""), "required": required, "weight": weight,
+            "is_attribute": row.get("attribute", "").lower() in TRUE_TEXTS, "where": where}
+    if kind_text in {"text", "string"}:
+        draft.items.append(ItemDraft(kind=ItemKind.TEXT, **base))
+        return section
+    select = SELECT.match(type_text)
+    if select:
+        multiple = select.group(1).lower() == "multiple"
+        list_name = select.group(2)
+        options = [OptionDraft(o.code, o.label, o.share) for o in lists.get(list_name, [])]
+        if not options:
+            reader.problem("survey", number, _("The choice list “%(name)s” is not on the "
+                                               "choices sheet.") % {"name": list_name})
+        draft.items.append(ItemDraft(kind=kind_of_choice(multiple, options), options=options,
+                                     **base))
+        return section
+    reader.problem("survey", number, _("Unknown question type “%(type)s”: use select_one, "
+                                       "select_multiple, text, begin_group or end_group.")
+                   % {"type": row.get("type", "")})
+    return section
+
+
+def _header(sheet: Any, labels: list[str]) -> None:
+    sheet.append([cell_text(sheet, label, font=HEADER_FONT, fill=HEADER_FILL)
+                  for label in labels])
+
+
+def xlsform_file(questionnaire: Questionnaire) -> IO[bytes]:
+    """The questionnaire as an XLSForm workbook, which ``read_xlsform`` reads back into the
+    same questionnaire."""
+    workbook = Workbook(write_only=True)
+    survey = workbook.create_sheet("survey")
+    _header(survey, ["type", "name", "label", "hint", "required", "weight", "attribute"])
+    choices = workbook.create_sheet("choices")
+    _header(choices, ["list_name", "name", "label", "share"])
+    items = list(questionnaire.items.select_related("section").prefetch_related("options"))
+    by_section: dict[int | None, list[Any]] = {}
+    for item in items:
+        by_section.setdefault(item.section_id, []).append(item)
+
+    def item_rows(section_items: list[Any]) -> None:
+        for item in section_items:
+            kind = {ItemKind.TEXT: "text", ItemKind.MULTIPLE: f"select_multiple {item.code}"
+                    }.get(item.kind, f"select_one {item.code}")
+            survey.append([cell_text(survey, v) for v in (
+                kind, item.code, item.label, item.hint or None, "yes" if item.required else None,
+                item.weight, "yes" if item.is_attribute else None)])
+            for option in item.options.all():
+                choices.append([cell_text(choices, v) for v in (
+                    item.code, option.code, option.label,
+                    None if option.share is None else round(option.share, 6))])
+
+    item_rows(by_section.get(None, []))
+    for section in questionnaire.sections.all():
+        survey.append([cell_text(survey, v) for v in (
+            "begin_group", section.code, section.title, None, None, section.weight, None)])
+        item_rows(by_section.get(section.pk, []))
+        survey.append(["end_group", section.code])
+    settings = workbook.create_sheet("settings")
+    _header(settings, ["form_title", "form_id", "version", "description"])
+    settings.append([cell_text(settings, v) for v in (
+        questionnaire.title, questionnaire.code, questionnaire.version,
+        questionnaire.description or None)])
+    return workbook_file(workbook)
+
+
+ProgressCallback = Callable[[int], None]
