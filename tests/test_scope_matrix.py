@@ -25,8 +25,13 @@ def state():
     )
     from pacesetter.exports.models import ExportJob
     from pacesetter.orgs.models import RoleGrant, User
+    from pacesetter.surveys.models import Campaign, PanelCode, Questionnaire, Response
 
     return (
+        list(Questionnaire.objects.order_by("pk").values_list("pk", "title", "revision")),
+        list(Campaign.objects.order_by("pk").values_list("status", "title")),
+        list(Response.objects.order_by("pk").values_list("excluded", "flags")),
+        PanelCode.objects.count(),
         list(Unit.objects.order_by("pk").values_list("code", "name", "path", "parent_id")),
         list(Person.objects.order_by("pk").values_list("name", "unit_id", "position")),
         list(User.objects.order_by("pk").values_list("username", "password", "is_active")),
@@ -85,7 +90,10 @@ API_CASES = [
      {"values": [{"unit": "370502001", "indicator": "Q1", "value": 1}]}),
     ("post", "/api/v1/assessment/plans/{plan}/units/{A1}/review", {"approve": True}),
     ("get", "/api/v1/assessment/plans/{plan}/lists/red", None),
+    ("get", "/api/v1/surveys/campaigns/{camp}/results", None),
 ]
+# Public by design: the link token is the capability, and anyone holding it may answer.
+PUBLIC_OPERATIONS = {("post", "/api/v1/public/surveys/{link_token}/responses")}
 
 PAGE_CASES = [
     ("get", "/units/{A}/", None),
@@ -156,6 +164,22 @@ PAGE_CASES = [
     ("post", "/assessment/lists/{entry}/review/", {"confirm": "1"}),
     ("get", "/assessment/evidence/{file}/", None),
     ("post", "/assessment/evidence/{file}/delete/", {}),
+    ("get", "/surveys/questionnaires/{qn}/", None),
+    ("get", "/surveys/questionnaires/{qn}/xlsform.xlsx", None),
+    ("post", "/surveys/questionnaires/{qn}/copy/", {}),
+    ("get", "/surveys/campaigns/{camp}/", None),
+    ("post", "/surveys/campaigns/{camp}/close/status/", {}),
+    ("get", "/surveys/campaigns/{camp}/distribution/", None),
+    ("get", "/surveys/campaigns/{camp}/qr/{tgt}.png", None),
+    ("get", "/surveys/campaigns/{camp}/codes/{tgt}/", None),
+    ("post", "/surveys/campaigns/{camp}/codes/{tgt}/", {"names": "hijacked"}),
+    ("get", "/surveys/campaigns/{camp}/results/", None),
+    ("get", "/surveys/campaigns/{camp}/results/?refresh=1", None),
+    ("get", "/surveys/campaigns/{camp}/results.xlsx", None),
+    ("post", "/surveys/campaigns/{camp}/responses/export/", {}),
+    ("get", "/surveys/campaigns/{camp}/review/", None),
+    ("post", "/surveys/campaigns/{camp}/review/", {"response": "{resp}", "action": "exclude",
+                                                   "reason": "hijacked"}),
 ]
 
 
@@ -188,13 +212,40 @@ def a_plan(tree, county_admin):
                                                           "version_id": plan.versions.get().pk},
         title="乡镇考核 结果", unit_path=tree.county_a.path, rows_total=2)
     export_services.export_run(export_id=job.pk)
+    _a_campaign(tree, county_admin)
     return plan
+
+
+def _a_campaign(tree, county_admin):
+    """County A's survey of its township, open, with one response."""
+    import datetime
+
+    from django.utils import timezone
+
+    from pacesetter.surveys import services as survey_services
+    from pacesetter.surveys.definitions import ItemDraft, QuestionnaireDraft, scale_options
+
+    questionnaire = survey_services.questionnaire_create(
+        actor=county_admin, owner=tree.county_a, draft=QuestionnaireDraft(
+            code="q", title="乡镇满意度", items=[ItemDraft("Q1", "rating", "总体评价",
+                                                     options=scale_options("satisfaction4"))]))
+    now = timezone.now()
+    campaign = survey_services.campaign_create(
+        actor=county_admin, owner=tree.county_a, questionnaire=questionnaire, title="乡镇测评",
+        opens_at=now - datetime.timedelta(hours=1), closes_at=now + datetime.timedelta(days=1),
+        units=[tree.township_a1], mode="panel")
+    survey_services.campaign_open(actor=county_admin, campaign=campaign)
+    code = survey_services.panel_codes_issue(actor=county_admin, target=campaign.targets.get(),
+                                             names=["代表"])[0][1]
+    survey_services.response_submit(token=campaign.targets.get().link_token, respondent=code,
+                                     answers={"Q1": "my"})
 
 
 def fill(template, tree):
     from pacesetter.assessment.models import AssessmentPlan, Attachment, Indicator, ListEntry
     from pacesetter.exports.models import ExportJob
     from pacesetter.orgs.models import User
+    from pacesetter.surveys.models import Campaign, Questionnaire, Response, Target
 
     account = User.objects.filter(username="reporter").first()
     ids = {"{A}": tree.county_a.pk, "{B}": tree.county_b.pk, "{pA}": tree.person_a.pk,
@@ -205,7 +256,11 @@ def fill(template, tree):
            "{entry}": getattr(ListEntry.objects.first(), "pk", 0),
            "{file}": getattr(Attachment.objects.first(), "pk", 0),
            "{export}": getattr(ExportJob.objects.first(), "pk", 0),
-           "{plan}": getattr(AssessmentPlan.objects.first(), "pk", 0)}
+           "{plan}": getattr(AssessmentPlan.objects.first(), "pk", 0),
+           "{camp}": getattr(Campaign.objects.first(), "pk", 0),
+           "{tgt}": getattr(Target.objects.first(), "pk", 0),
+           "{qn}": getattr(Questionnaire.objects.first(), "pk", 0),
+           "{resp}": getattr(Response.objects.first(), "pk", 0)}
     text = json.dumps(template) if not isinstance(template, str) else template
     for key, value in ids.items():
         text = text.replace(f'"{key}"', str(value)).replace(key, str(value))
@@ -243,6 +298,7 @@ def test_lists_hold_nothing_of_other_subtrees(client, tree, outsider, a_plan):
     people = client.get("/api/v1/people", headers=headers).json()["items"]
     assert {u["code"] for u in units} == {"370503"}
     assert client.get("/api/v1/assessment/plans", headers=headers).json()["count"] == 0
+    assert client.get("/api/v1/surveys/campaigns", headers=headers).json()["count"] == 0
     assert {p["name"] for p in people} == {"李四"}
     client.force_login(outsider)
     page = client.get("/units/?q=东营").content.decode()
@@ -258,8 +314,11 @@ def test_every_api_operation_is_covered_by_the_matrix(client, tree, outsider):
     covered = {(m, u.split("?")[0].replace("{A}", "{unit_id}").replace("{B}", "{unit_id}")
                 .replace("{A1}", "{unit_id}").replace("{plan}", "{plan_id}")
                 .replace("{pA}", "{person_id}").replace("{pB}", "{person_id}")
-                .replace("{ind}", "{indicator_id}").replace("/lists/red", "/lists/{mark}"))
+                .replace("{ind}", "{indicator_id}").replace("/lists/red", "/lists/{mark}")
+                .replace("{camp}", "{campaign_id}"))
                for m, u, _b in API_CASES}
-    lists_checked_above = {("get", "/api/v1/me"), ("get", "/api/v1/assessment/plans")}
-    uncovered = {(m, p) for m, p in operations if (m, p) not in covered} - lists_checked_above
+    lists_checked_above = {("get", "/api/v1/me"), ("get", "/api/v1/assessment/plans"),
+                           ("get", "/api/v1/surveys/campaigns")}
+    uncovered = ({(m, p) for m, p in operations if (m, p) not in covered}
+                 - lists_checked_above - PUBLIC_OPERATIONS)
     assert not uncovered

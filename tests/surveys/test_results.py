@@ -73,7 +73,7 @@ def test_excluded_responses_leave_the_results(campaign, answered, province_admin
 def test_breakdowns_by_respondent_attribute(campaign, answered):
     breakdown = results.compute(campaign).as_dict()["breakdowns"][0]
     counts = {row["label"]: row["responses"] for row in breakdown["rows"]}
-    assert counts == {"35岁以下": 2, "36岁以上": 1, "Not answered": 1}
+    assert counts == {"35岁以下": 2, "36岁以上": 1, "未作答": 1}
 
 
 def test_results_read_the_responses_in_a_fixed_number_of_queries(campaign, link_a):

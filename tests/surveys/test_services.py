@@ -118,10 +118,10 @@ def test_closed_and_not_yet_open_campaigns_refuse_politely(campaign, link_a, pro
     services.campaign_update(actor=province_admin, campaign=campaign,
                              data={"opens_at": timezone.now() + datetime.timedelta(hours=2),
                                    "closes_at": timezone.now() + datetime.timedelta(days=2)})
-    with pytest.raises(services.NotAccepting, match="opens on"):
+    with pytest.raises(services.NotAccepting, match=r"将于.*开始"):
         submit(link_a, "r")
     services.campaign_close(actor=province_admin, campaign=campaign)
-    with pytest.raises(services.NotAccepting, match="ended"):
+    with pytest.raises(services.NotAccepting, match="已结束"):
         submit(link_a, "r")
     assert not Response.objects.exists()
 
@@ -134,7 +134,7 @@ def test_a_panel_code_answers_once(campaign, tree, province_admin, questionnaire
         units=[tree.county_a], mode=CampaignMode.PANEL)
     services.campaign_open(actor=province_admin, campaign=panel)
     target = panel.targets.get()
-    (name, code), = services.panel_codes_issue(actor=province_admin, target=target,
+    (_name, code), = services.panel_codes_issue(actor=province_admin, target=target,
                                                 names=["刘代表"])
     assert not PanelCode.objects.filter(code_hash=code).exists()
     with pytest.raises(PermissionDenied):

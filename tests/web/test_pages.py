@@ -221,9 +221,10 @@ def test_navigation_lists_only_built_areas(client, tree, reporter, county_admin)
         client.force_login(user)
         return [item["url"] for item in client.get("/").context["nav_items"]]
 
-    assert urls(reporter) == ["/", "/units/", "/people/", "/assessment/", "/api/v1/docs"]
-    assert urls(county_admin) == ["/", "/units/", "/people/", "/assessment/", "/accounts/",
-                                  "/audit/", "/api/v1/docs"]
+    assert urls(reporter) == ["/", "/units/", "/people/", "/assessment/", "/surveys/",
+                              "/api/v1/docs"]
+    assert urls(county_admin) == ["/", "/units/", "/people/", "/assessment/", "/surveys/",
+                                  "/accounts/", "/audit/", "/api/v1/docs"]
 
 
 def test_password_change_applies_the_password_rules(client, tree, county_admin):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from pacesetter.orgs.api import Page
@@ -29,7 +29,7 @@ def response_create(request: HttpRequest, link_token: str, payload: ResponseIn) 
         token=link_token, respondent=payload.respondent, answers=payload.answers,
         submission=payload.submission or "", duration=payload.duration,
         ip=clients.client_ip(request), user=request.user)
-    return (201 if created else 200), {"id": response_id, "created": created}
+    return Status(201 if created else 200, {"id": response_id, "created": created})
 
 
 @router.get("/campaigns", response=list[CampaignOut], summary="Survey campaigns the caller sees")

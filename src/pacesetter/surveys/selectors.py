@@ -237,3 +237,46 @@ def results_for(*, actor: Any, campaign: Campaign, data: dict[str, Any]) -> dict
     whole ranking)."""
     visible = set(access.visible_targets(actor, campaign).values_list("pk", flat=True))
     return {**data, "targets": [row for row in data["targets"] if row["target_id"] in visible]}
+
+
+def questionnaire_for_answering(questionnaire_id: int) -> Questionnaire:
+    return Questionnaire.objects.get(pk=questionnaire_id)
+
+
+def answering_sections(questionnaire: Questionnaire) -> list[dict[str, Any]]:
+    """The questionnaire as the answering page shows it: its sections in order, each with its
+    items and their options; items outside any section come first."""
+    sections = list(questionnaire.sections.all())
+    items = list(questionnaire.items.prefetch_related("options").order_by("position"))
+    loose = [i for i in items if i.section_id is None]
+    pages = [{"title": "", "items": loose}] if loose else []
+    for section in sections:
+        pages.append({"title": section.title,
+                      "items": [i for i in items if i.section_id == section.pk]})
+    return [page for page in pages if page["items"]]
+
+
+def results_chart(data: dict[str, Any]) -> dict[str, Any]:
+    """What the results charts draw: per ranking group, the units from the lowest index up with
+    their intervals and bottom-N flags; and the units × aspects heatmap."""
+    groups = {}
+    for row in data["targets"]:
+        if row["index"] is None:
+            continue
+        groups.setdefault(row["group"], []).append(row)
+    ranking = []
+    for name, rows in sorted(groups.items()):
+        rows.sort(key=lambda r: r["index"])
+        ranking.append({"group": name, "units": [r["unit_name"] for r in rows],
+                        "index": [r["index"] for r in rows],
+                        "low": [r["low"] for r in rows], "high": [r["high"] for r in rows],
+                        "bottom": [r["bottom"] for r in rows],
+                        "significant": [r["significant"] for r in rows]})
+    ordered = sorted((r for r in data["targets"] if r["index"] is not None),
+                     key=lambda r: (r["group"], -(r["index"] or 0)))
+    return {"ranking": ranking,
+            "heatmap": {"units": [r["unit_name"] for r in ordered],
+                        "aspects": [a["title"] for a in data["aspects"]],
+                        "values": [[j, i, r["aspects"][j]] for i, r in enumerate(ordered)
+                                   for j in range(len(data["aspects"]))
+                                   if r["aspects"][j] is not None]}}

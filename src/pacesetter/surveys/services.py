@@ -362,6 +362,19 @@ def network_key(ip: str) -> int:
     return int(keyed_hash("network", prefix)[:7], 16)
 
 
+def refusal(target: forms_cache.TargetInfo, now: datetime.datetime | None = None) -> str:
+    """Why the link's campaign takes no responses now, or "" if it does."""
+    now = now or timezone.now()
+    if target.status == CampaignStatus.CLOSED or now >= target.closes_at:
+        return _("This survey has ended. Thank you for your interest.")
+    if now < target.opens_at:
+        opens = timezone.localtime(target.opens_at).strftime("%Y-%m-%d %H:%M")
+        return _("This survey opens on %(date)s.") % {"date": opens}
+    if target.status != CampaignStatus.OPEN:
+        return _("This survey is not open yet.")
+    return ""
+
+
 def response_submit(*, token: str, respondent: str, answers: dict[str, Any],
                     device: str = "", submission: str = "", duration: int | None = None,
                     ip: str = "", honeypot: str = "", user: Any = None,
@@ -377,11 +390,9 @@ def response_submit(*, token: str, respondent: str, answers: dict[str, Any],
     if target is None:
         raise NotFound(_("This survey link is not valid."))
     now = timezone.now()
-    if target.status != CampaignStatus.OPEN or now >= target.closes_at:
-        raise NotAccepting(_("This survey has ended. Thank you for your interest."))
-    if now < target.opens_at:
-        opens = timezone.localtime(target.opens_at).strftime("%Y-%m-%d %H:%M")
-        raise NotAccepting(_("This survey opens on %(date)s.") % {"date": opens})
+    message = refusal(target, now)
+    if message:
+        raise NotAccepting(message)
     if honeypot:
         raise ValidationFailed(_("The submission could not be accepted."))
     _rate_limit(ip)

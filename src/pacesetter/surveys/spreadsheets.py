@@ -19,12 +19,15 @@ import zipfile
 from collections.abc import Callable, Iterator
 from typing import IO, Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
 from pacesetter.errors import ValidationFailed
+from pacesetter.exports.models import ExportJob
+from pacesetter.exports.services import writer as export_writer
 from pacesetter.orgs.spreadsheets import cell_text, text_of, workbook_file
 from pacesetter.surveys.definitions import (
     ItemDraft,
@@ -35,7 +38,7 @@ from pacesetter.surveys.definitions import (
     kind_of_choice,
     problems,
 )
-from pacesetter.surveys.models import ItemKind, Questionnaire
+from pacesetter.surveys.models import Channel, ItemKind, Questionnaire
 
 MAX_ROWS = 5000
 SELECT = re.compile(r"^select[ _](one|multiple) (\S+)$", re.IGNORECASE)
@@ -235,29 +238,31 @@ def xlsform_file(questionnaire: Questionnaire) -> IO[bytes]:
     _header(survey, ["type", "name", "label", "hint", "required", "weight", "attribute"])
     choices = workbook.create_sheet("choices")
     _header(choices, ["list_name", "name", "label", "share"])
-    items = list(questionnaire.items.select_related("section").prefetch_related("options"))
-    by_section: dict[int | None, list[Any]] = {}
+    items = list(questionnaire.items.select_related("section").prefetch_related("options")
+                 .order_by("position"))
+    sections = {s.pk: s for s in questionnaire.sections.all()}
+    current = None
     for item in items:
-        by_section.setdefault(item.section_id, []).append(item)
-
-    def item_rows(section_items: list[Any]) -> None:
-        for item in section_items:
-            kind = {ItemKind.TEXT: "text", ItemKind.MULTIPLE: f"select_multiple {item.code}"
-                    }.get(item.kind, f"select_one {item.code}")
-            survey.append([cell_text(survey, v) for v in (
-                kind, item.code, item.label, item.hint or None, "yes" if item.required else None,
-                item.weight, "yes" if item.is_attribute else None)])
-            for option in item.options.all():
-                choices.append([cell_text(choices, v) for v in (
-                    item.code, option.code, option.label,
-                    None if option.share is None else round(option.share, 6))])
-
-    item_rows(by_section.get(None, []))
-    for section in questionnaire.sections.all():
+        if item.section_id != current:
+            if current is not None:
+                survey.append(["end_group", sections[current].code])
+            if item.section_id is not None:
+                section = sections[item.section_id]
+                survey.append([cell_text(survey, v) for v in (
+                    "begin_group", section.code, section.title, None, None, section.weight,
+                    None)])
+            current = item.section_id
+        kind = {ItemKind.TEXT: "text", ItemKind.MULTIPLE: f"select_multiple {item.code}"
+                }.get(item.kind, f"select_one {item.code}")
         survey.append([cell_text(survey, v) for v in (
-            "begin_group", section.code, section.title, None, None, section.weight, None)])
-        item_rows(by_section.get(section.pk, []))
-        survey.append(["end_group", section.code])
+            kind, item.code, item.label, item.hint or None, "yes" if item.required else None,
+            item.weight, "yes" if item.is_attribute else None)])
+        for option in item.options.all():
+            choices.append([cell_text(choices, v) for v in (
+                item.code, option.code, option.label,
+                None if option.share is None else round(option.share, 6))])
+    if current is not None:
+        survey.append(["end_group", sections[current].code])
     settings = workbook.create_sheet("settings")
     _header(settings, ["form_title", "form_id", "version", "description"])
     settings.append([cell_text(settings, v) for v in (
@@ -267,3 +272,90 @@ def xlsform_file(questionnaire: Questionnaire) -> IO[bytes]:
 
 
 ProgressCallback = Callable[[int], None]
+
+
+def results_file(campaign: Any, data: dict[str, Any]) -> IO[bytes]:
+    """The results as the page shows them: one row per unit with index, interval, rank, rank
+    interval, bottom-N flag, aspects and items; then the breakdowns."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Results"))
+    aspects = [a["title"] for a in data["aspects"]]
+    items = [i["code"] for i in data["items"]]
+    _header(sheet, [_("Ranking group"), _("Rank"), _("Unit code"), _("Unit"), _("Responses"),
+                    _("Valid ballots"), _("Target sample"), _("Satisfaction index"),
+                    _("Interval low (95%)"), _("Interval high (95%)"), _("Rank interval"),
+                    _("Bottom-N"), _("Significantly below the others"), *aspects, *items])
+    yes = _("Yes")
+    for row in sorted(data["targets"], key=lambda r: (r["group"], r["rank"] or 10**6)):
+        sheet.append([cell_text(sheet, v) for v in (
+            row["group"], row["rank"] or None, row["unit_code"], row["unit_name"],
+            row["responses"], row["valid"], row["quota"] or None, row["index"], row["low"],
+            row["high"], f"{row['rank_low']}–{row['rank_high']}" if row["rank"] else None,
+            yes if row["bottom"] else None, yes if row["significant"] else None,
+            *row["aspects"], *row["items"])])
+    for breakdown in data["breakdowns"]:
+        part = workbook.create_sheet(breakdown["label"][:31].replace("/", " "))
+        _header(part, [breakdown["label"], _("Responses"), _("Satisfaction index"),
+                       _("Interval low (95%)"), _("Interval high (95%)")])
+        for row in breakdown["rows"]:
+            part.append([cell_text(part, v) for v in (
+                row["label"], row["responses"], row["index"], row["low"], row["high"])])
+    return workbook_file(workbook)
+
+
+CHUNK = 5000
+
+
+def responses_file(campaign: Any, progress: ProgressCallback | None = None) -> IO[bytes]:
+    """Every response of ``campaign``, one row each with its answers as their labels, streamed
+    from the database in chunks into a write-only workbook: memory stays bounded whatever the
+    number of responses."""
+    from pacesetter.surveys.models import Response
+    from pacesetter.surveys.selectors import flag_labels, single_choice_items
+
+    single = single_choice_items(campaign.questionnaire)
+    labels = [[""] + [o.label for o in item.options.all()] for item in single]
+    others = [item for item in campaign.questionnaire.items.order_by("position")
+              if not item.is_single_choice]
+    units = dict(campaign.targets.values_list("pk", "unit__name"))
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Responses"))
+    _header(sheet, [_("Response"), _("Submitted at"), _("Unit"), _("Channel"),
+                    _("Seconds spent"), _("Integrity flags"), _("Excluded"),
+                    *[f"{i.code} {i.label}" for i in single],
+                    *[f"{i.code} {i.label}" for i in others]])
+    channels = {value: str(label) for value, label in Channel.choices}
+    yes = _("Yes")
+    rows = Response.objects.filter(campaign=campaign).order_by("pk").values_list(
+        "pk", "submitted_at", "target_id", "channel", "duration", "flags", "excluded",
+        "choices", "extra")
+    for written, (pk, at, target, channel, duration, flags, excluded, choices, extra) in \
+            enumerate(rows.iterator(chunk_size=CHUNK), start=1):
+        answers = bytes(choices)
+        line = [pk, timezone.localtime(at).replace(tzinfo=None), units.get(target),
+                channels.get(channel, channel), duration,
+                "、".join(flag_labels(flags)) or None, yes if excluded else None]
+        line += [labels[j][answers[j]] if j < len(answers) and answers[j] < len(labels[j])
+                 else None for j in range(len(single))]
+        line += [_other(extra.get(i.code)) for i in others]
+        sheet.append([cell_text(sheet, v) for v in line])
+        if progress is not None and written % CHUNK == 0:
+            progress(written)
+    return workbook_file(workbook)
+
+
+def _other(value: Any) -> Any:
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return value or None
+
+
+@export_writer("surveys.responses")
+def responses_export(job: ExportJob, progress: ProgressCallback) -> IO[bytes]:
+    """The raw responses export, run in the background with the requester's rights as they
+    are when it runs."""
+    from pacesetter.surveys import access
+
+    campaign = access.get_campaign_in_scope(job.requested_by, job.params["campaign"],
+                                            for_write=True)
+    return responses_file(campaign, progress)

@@ -20,6 +20,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         (_("Units"), reverse("orgs:unit_tree")),
         (_("People"), reverse("orgs:person_list")),
         (_("Assessment"), reverse("assessment:plan_list")),
+        (_("Surveys"), reverse("surveys:home")),
     ]
     if scope.is_manager(user):
         items.append((_("Accounts"), reverse("orgs:account_list")))

@@ -1,0 +1,107 @@
+"""Forms of the surveys' pages."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from pacesetter.orgs.forms import UnitImportForm
+from pacesetter.orgs.models import PeerGroup, Role
+from pacesetter.surveys.models import CampaignMode, Questionnaire
+
+
+class XlsformUploadForm(UnitImportForm):
+    """The .xlsx file field and its checks, for a questionnaire drafted in Excel."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("An XLSForm workbook: sheets survey, choices and "
+                                          "settings. Download the sample to start.")
+
+
+class CampaignForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    questionnaire = forms.ModelChoiceField(label=_("Questionnaire"),
+                                           queryset=Questionnaire.objects.none())
+    mode = forms.ChoiceField(label=_("Who answers"), choices=CampaignMode.choices)
+    roles = forms.MultipleChoiceField(label=_("Roles that may answer (internal mode)"),
+                                      choices=Role.choices, required=False,
+                                      widget=forms.CheckboxSelectMultiple)
+    opens_at = forms.DateTimeField(label=_("Opens at"),
+                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    closes_at = forms.DateTimeField(label=_("Closes at"),
+                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    levels = forms.TypedMultipleChoiceField(
+        label=_("Survey the units of levels"), coerce=int, required=False,
+        choices=[(2, _("Level 2 (city)")), (3, _("Level 3 (county)")),
+                 (4, _("Level 4 (township)")), (5, _("Level 5 (branch)"))],
+        widget=forms.CheckboxSelectMultiple)
+    peer_groups = forms.ModelMultipleChoiceField(
+        label=_("or the units of peer groups"), queryset=PeerGroup.objects.order_by("name"),
+        required=False, widget=forms.CheckboxSelectMultiple)
+    unit_codes = forms.CharField(label=_("or these unit codes"), required=False,
+                                 widget=forms.Textarea(attrs={"rows": 2}),
+                                 help_text=_("Separated by spaces, commas or new lines."))
+    default_quota = forms.IntegerField(label=_("Target sample per unit"), min_value=0,
+                                       initial=0, required=False)
+    peer_by = forms.ChoiceField(label=_("Rank within"),
+                                choices=[("level", _("Level")), ("peer_group", _("Peer group"))])
+    bottom_n = forms.CharField(
+        label=_("Bottom-N per ranking group"), required=False,
+        help_text=_("One per line: a level number or a peer group name, then N. "
+                    "For example “市地 3” and “县(市) 10”."),
+        widget=forms.Textarea(attrs={"rows": 2}))
+    phone_weight = forms.FloatField(label=_("Weight of phone random dial"), min_value=0,
+                                    required=False)
+    web_weight = forms.FloatField(label=_("Weight of the online questionnaire"), min_value=0,
+                                  required=False)
+    min_answered = forms.IntegerField(
+        label=_("A ballot is valid when it rates at least this share of the items (%)"),
+        min_value=0, max_value=100, required=False, initial=0)
+
+    def __init__(self, *args: Any, questionnaires: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if questionnaires is not None:
+            self.fields["questionnaire"].queryset = questionnaires
+        if not self.is_bound:
+            now = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+            self.initial.setdefault("opens_at", now)
+            self.initial.setdefault("closes_at", now + datetime.timedelta(days=14))
+
+    def clean_bottom_n(self) -> dict[str, int]:
+        rules: dict[str, int] = {}
+        for line in self.cleaned_data["bottom_n"].splitlines():
+            parts = line.replace("：", " ").replace(":", " ").split()
+            if not parts:
+                continue
+            try:
+                rules[" ".join(parts[:-1])] = int(parts[-1])
+            except ValueError:
+                raise forms.ValidationError(
+                    _("“%(line)s” is not a group followed by a number.") % {"line": line}
+                ) from None
+        return rules
+
+    def scoring(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        scoring: dict[str, Any] = {}
+        channels = {name: data[f"{name}_weight"] for name in ("phone", "web")
+                    if data.get(f"{name}_weight")}
+        if channels:
+            scoring["channels"] = channels
+        if data.get("min_answered"):
+            scoring["min_answered"] = data["min_answered"] / 100
+        return scoring
+
+
+class ExclusionForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class PanelCodesForm(forms.Form):
+    names = forms.CharField(label=_("Respondents, one per line"),
+                            widget=forms.Textarea(attrs={"rows": 6}))
