@@ -30,6 +30,22 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hash passwords with a fast hasher in tests. The production hasher (PBKDF2 with a million
+    iterations) takes about half a second a password: creating the users of a test, logging in
+    and the demo's logins took most of the suite's time. No test asserts on the hash itself."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_root_of_this_worker(settings, tmp_path_factory):
+    """Uploaded and exported files go to a directory of this test process, not to
+    PACESETTER_HOME, which parallel workers (pytest-xdist) and a developer's demo share. Tests
+    that look at the files set a directory of their own on top of this one."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
 @dataclass
 class Province:
     province: Unit
