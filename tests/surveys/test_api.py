@@ -55,3 +55,10 @@ def test_results_through_the_api_are_scoped(client, campaign, link_a, link_b, co
     client.force_login(county_admin)
     rows = client.get(f"/api/v1/surveys/campaigns/{campaign.pk}/results").json()["targets"]
     assert [r["unit_name"] for r in rows] == ["东营区"] and rows[0]["rank"] == 1
+
+
+def test_a_nul_character_in_a_text_answer_is_dropped_not_a_server_error(client, link_a):
+    answer = _post(client, link_a, {"respondent": "r", "answers": {
+        "A1": "my", "B1": "my", "remarks": "好\u0000的"}})
+    assert answer.status_code == 201
+    assert Response.objects.get().extra == {"remarks": "好的"}

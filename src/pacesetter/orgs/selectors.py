@@ -42,6 +42,7 @@ def unit_list(
     units = scope.units_in_scope(actor)
     if under is not None:
         units = units.filter(path__startswith=under.path)
+    search = search.replace("\x00", "")  # PostgreSQL text cannot hold NUL
     if search:
         units = units.filter(Q(name__icontains=search) | Q(code__startswith=search))
     if level is not None:
@@ -108,6 +109,7 @@ def person_list(
     if unit is not None:
         people = (people.filter(unit__path__startswith=unit.path) if subtree
                   else people.filter(unit=unit))
+    search = search.replace("\x00", "")
     if search:
         people = people.filter(Q(name__icontains=search) | Q(position__icontains=search))
     return people.select_related("unit").order_by("unit__path", "name", "pk")

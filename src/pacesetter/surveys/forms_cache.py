@@ -88,7 +88,7 @@ class Form:
         if item.kind == ItemKind.TEXT:
             if not isinstance(value, str | int | float) or isinstance(value, bool):
                 return _("Give a text answer.")
-            text = str(value).strip()
+            text = str(value).replace("\x00", "").strip()  # PostgreSQL cannot store NUL
             if len(text) > MAX_TEXT:
                 return _("At most %(count)d characters.") % {"count": MAX_TEXT}
             if text:

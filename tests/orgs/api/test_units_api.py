@@ -186,3 +186,11 @@ class TestQueryCounts:
         with django_assert_num_queries(4):
             answer = client.get("/api/v1/people?page_size=100", headers=headers)
         assert answer.json()["count"] == 63
+
+
+def test_a_nul_character_in_the_search_is_ignored_not_a_server_error(client, tree,
+                                                                     province_admin):
+    client.force_login(province_admin)
+    answer = client.get("/api/v1/units", {"q": "东营\x00"})
+    assert answer.status_code == 200
+    assert {u["name"] for u in answer.json()["items"]} == {"东营市", "东营区"}
