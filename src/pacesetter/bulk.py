@@ -91,7 +91,7 @@ def read_columns(query: str, params: Sequence[object], *, model: type[models.Mod
         blobs = cursor.fetchone()
     if blobs is None or blobs[0] is None:
         return np.zeros((0, len(columns)))
-    return np.column_stack([_array_values(blob) for blob in blobs])
+    return np.column_stack([array_values(blob) for blob in blobs])
 
 
 _ARRAY_HEADER = 20  # ndim, has-nulls flag, element type, length and lower bound: int32 each
@@ -101,7 +101,7 @@ _ELEMENTS = {_FLOAT8_OID: _FLOAT8_ELEMENT,
              _INT4_OID: np.dtype([("length", ">i4"), ("value", ">i4")])}
 
 
-def _array_values(blob: bytes) -> np.ndarray:
+def array_values(blob: bytes) -> np.ndarray:
     """A one-dimensional float8[] or int4[] without NULLs, in PostgreSQL's binary array
     format, as floats."""
     element = _ELEMENTS[int.from_bytes(blob[8:12], "big")]

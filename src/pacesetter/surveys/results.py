@@ -23,7 +23,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -65,10 +64,6 @@ class TargetRow:
     significant: bool
     aspects: list[float | None] = field(default_factory=list)
     items: list[float | None] = field(default_factory=list)
-
-    @property
-    def completion(self) -> int | None:
-        return min(999, self.responses * 100 // self.quota) if self.quota else None
 
 
 @dataclass
@@ -293,7 +288,3 @@ def _breakdowns(single: list[Item], shares: np.ndarray, valid: np.ndarray,
                      "high": _clean(stats.high[0])})
         found.append(Breakdown(item.code, item.label, rows))
     return found
-
-
-def first_response_at(campaign: Campaign) -> Any:
-    return campaign.responses.aggregate(first=Min("submitted_at"))["first"]

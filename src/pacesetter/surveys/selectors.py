@@ -13,6 +13,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncHour
 from django.utils import timezone
 
+from pacesetter.bulk import array_values
 from pacesetter.surveys import access
 from pacesetter.surveys.models import (
     Campaign,
@@ -80,7 +81,8 @@ def response_matrix(campaign: Campaign, width: int) -> ResponseMatrix:
             targets_blob, channels_blob, choices_blob = cursor.fetchone()
         if targets_blob is None:
             return _empty(width)
-        return ResponseMatrix(_int4_array(targets_blob), _int4_array(channels_blob),
+        return ResponseMatrix(array_values(targets_blob).astype(np.int64),
+                              array_values(channels_blob).astype(np.int64),
                               _choices(bytes(choices_blob), width))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT target_id, CASE channel {channel_case} ELSE 0 END, choices "  # noqa: S608
@@ -96,12 +98,6 @@ def response_matrix(campaign: Campaign, width: int) -> ResponseMatrix:
 def _empty(width: int) -> ResponseMatrix:
     return ResponseMatrix(np.zeros(0, np.int64), np.zeros(0, np.int64),
                           np.zeros((0, width), np.uint8))
-
-
-def _int4_array(blob: bytes) -> np.ndarray:
-    header = 20  # ndim, flags, element type, length, lower bound
-    element = np.dtype([("length", ">i4"), ("value", ">i4")])
-    return np.frombuffer(blob, dtype=element, offset=header)["value"].astype(np.int64)
 
 
 def _choices(data: bytes, width: int) -> np.ndarray:
@@ -162,7 +158,7 @@ def flag_labels(flags: int) -> list[str]:
     return [str(flag.label) for flag in Flag if flags & flag.value]
 
 
-def text_answers(*, actor: Any, campaign: Campaign, item: Item, limit: int = 200
+def text_answers(*, actor: Any, campaign: Campaign, item: Item, limit: int = 2000
                  ) -> tuple[list[tuple[str, str, datetime.datetime]], int]:
     """The latest free-text answers to ``item`` (unit name, text, time) within the actor's
     targets, and how many there are in all."""

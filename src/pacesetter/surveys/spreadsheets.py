@@ -29,6 +29,7 @@ from pacesetter.errors import ValidationFailed
 from pacesetter.exports.models import ExportJob
 from pacesetter.exports.services import writer as export_writer
 from pacesetter.orgs.spreadsheets import cell_text, text_of, workbook_file
+from pacesetter.surveys import access
 from pacesetter.surveys.definitions import (
     ItemDraft,
     OptionDraft,
@@ -38,7 +39,8 @@ from pacesetter.surveys.definitions import (
     kind_of_choice,
     problems,
 )
-from pacesetter.surveys.models import Channel, ItemKind, Questionnaire
+from pacesetter.surveys.models import Channel, ItemKind, Questionnaire, Response
+from pacesetter.surveys.selectors import flag_labels, single_choice_items
 
 MAX_ROWS = 5000
 SELECT = re.compile(r"^select[ _](one|multiple) (\S+)$", re.IGNORECASE)
@@ -310,9 +312,6 @@ def responses_file(campaign: Any, progress: ProgressCallback | None = None) -> I
     """Every response of ``campaign``, one row each with its answers as their labels, streamed
     from the database in chunks into a write-only workbook: memory stays bounded whatever the
     number of responses."""
-    from pacesetter.surveys.models import Response
-    from pacesetter.surveys.selectors import flag_labels, single_choice_items
-
     single = single_choice_items(campaign.questionnaire)
     labels = [[""] + [o.label for o in item.options.all()] for item in single]
     others = [item for item in campaign.questionnaire.items.order_by("position")
@@ -354,8 +353,6 @@ def _other(value: Any) -> Any:
 def responses_export(job: ExportJob, progress: ProgressCallback) -> IO[bytes]:
     """The raw responses export, run in the background with the requester's rights as they
     are when it runs."""
-    from pacesetter.surveys import access
-
     campaign = access.get_campaign_in_scope(job.requested_by, job.params["campaign"],
                                             for_write=True)
     return responses_file(campaign, progress)

@@ -25,6 +25,7 @@ from pacesetter.pagination import page_of
 from pacesetter.surveys import access, demo, forms, selectors, services, spreadsheets
 from pacesetter.surveys.models import Campaign, Flag
 
+TEXTS_SHOWN = 50  # answers listed; keywords count the latest 2,000 (selectors.text_answers)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -254,7 +255,7 @@ def results(request: HttpRequest, campaign_id: int) -> HttpResponse:
     texts = []
     for item in selectors.text_items(campaign.questionnaire):
         answers, total = selectors.text_answers(actor=request.user, campaign=campaign, item=item)
-        texts.append({"item": item, "answers": answers[:50], "total": total,
+        texts.append({"item": item, "answers": answers[:TEXTS_SHOWN], "total": total,
                       "keywords": selectors.keyword_counts([a[1] for a in answers])})
     groups = {}
     for row in sorted(data["targets"], key=lambda r: (r["group"], r["rank"] or 10**6)):
