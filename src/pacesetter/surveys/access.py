@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from pacesetter.errors import NotFound, PermissionDenied
 from pacesetter.orgs import scope
+from pacesetter.orgs.models import Unit
 from pacesetter.surveys.models import Campaign, Questionnaire, Target
 
 RUN_DENIED = gettext_lazy("Only the administrators of the organizer may do this.")
@@ -34,6 +35,17 @@ def get_questionnaire_in_scope(actor: Any, questionnaire_id: Any, *, for_write: 
     if for_write and not scope.manage_scope(actor).contains(questionnaire.owner.path):
         raise PermissionDenied(str(RUN_DENIED))
     return questionnaire
+
+
+def own_unit(user: Any) -> Unit:
+    """The unit whose administrator ``user`` is: the owner of what they create here (the
+    root for a superuser)."""
+    manage = scope.manage_scope(user)
+    if manage.everything:
+        return Unit.objects.filter(parent__isnull=True).order_by("path").first()
+    if not manage.paths:
+        raise NotFound(_("You administer no unit."))
+    return Unit.objects.get(path=manage.paths[0])
 
 
 def campaigns_in_scope(actor: Any) -> QuerySet[Campaign]:

@@ -66,9 +66,10 @@ def _code_problem(code: str) -> str | None:
     return None
 
 
-def problems(draft: QuestionnaireDraft) -> list[Problem]:
+def problems(draft: QuestionnaireDraft, *, complete: bool = True) -> list[Problem]:
     """Everything wrong with ``draft``, each named by where it is (a row of the spreadsheet,
-    or the item's code)."""
+    or the item's code). A draft in the builder need not be ``complete``: it may have no
+    items yet (a campaign refuses such a questionnaire)."""
     found: list[Problem] = []
     if not draft.title.strip():
         found.append(Problem(_("questionnaire"), _("The title is empty.")))
@@ -90,7 +91,7 @@ def problems(draft: QuestionnaireDraft) -> list[Problem]:
     item_codes: set[str] = set()
     for item in draft.items:
         found.extend(_item_problems(item, item_codes, section_codes))
-    if not draft.items:
+    if complete and not draft.items:
         found.append(Problem(_("questionnaire"), _("The questionnaire has no items.")))
     if len(draft.items) > MAX_ITEMS:
         found.append(Problem(_("questionnaire"), _("At most %(count)d items.")

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from pacesetter.orgs.forms import UnitImportForm
 from pacesetter.orgs.models import PeerGroup, Role
-from pacesetter.surveys.models import CampaignMode, Questionnaire
+from pacesetter.surveys.definitions import CODE
+from pacesetter.surveys.models import CampaignMode, ItemKind, Questionnaire
 
 
 class XlsformUploadForm(UnitImportForm):
@@ -105,3 +106,78 @@ class ExclusionForm(forms.Form):
 class PanelCodesForm(forms.Form):
     names = forms.CharField(label=_("Respondents, one per line"),
                             widget=forms.Textarea(attrs={"rows": 6}))
+
+
+SCALE_CHOICES = [
+    ("", _("Keep the options below")),
+    ("satisfaction4", _("满意 / 基本满意 / 不满意 / 不了解 (100 / 75 / 55 / not a ballot)")),
+    ("satisfaction5", _("Five grades, 非常满意 to 非常不满意 (100 to 20)")),
+    ("points5", _("Points 1 to 5")),
+    ("points10", _("Points 1 to 10")),
+]
+
+
+class QuestionnaireStartForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    code = forms.RegexField(
+        label=_("Code"), regex=CODE, max_length=32, required=False,
+        help_text=_("Letters, digits, . - or _; it stays the same across versions. Left "
+                    "blank, one is made up."),
+        error_messages={"invalid": _("Use 1 to 32 letters, digits, ., - or _, starting "
+                                     "with a letter or _.")})
+    description = forms.CharField(label=_("Introduction shown to respondents"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    start = forms.ChoiceField(
+        label=_("Start from"), initial="blank",
+        choices=[("blank", _("An empty questionnaire")),
+                 ("sample", _("The sample: 4 aspects and 19 items of public satisfaction "
+                              "with organization work"))],
+        widget=forms.RadioSelect)
+
+
+class QuestionnaireSettingsForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(label=_("Introduction shown to respondents"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SectionForm(forms.Form):
+    title = forms.CharField(label=_("Aspect"), max_length=200)
+    weight = forms.FloatField(label=_("Weight"), min_value=0, initial=1)
+
+
+class ItemAddForm(forms.Form):
+    label = forms.CharField(label=_("Question"), max_length=500)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ItemKind.choices, initial=ItemKind.RATING)
+    scale = forms.ChoiceField(label=_("Scale"), choices=SCALE_CHOICES[1:], required=False)
+    section = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class ItemForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Code"), regex=CODE, max_length=32,
+        help_text=_("The column of this item in exports and the XLSForm."),
+        error_messages={"invalid": _("Use 1 to 32 letters, digits, ., - or _, starting "
+                                     "with a letter or _.")})
+    label = forms.CharField(label=_("Question"), max_length=500,
+                            widget=forms.Textarea(attrs={"rows": 2}))
+    hint = forms.CharField(label=_("Hint"), max_length=500, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ItemKind.choices)
+    section = forms.ChoiceField(label=_("Aspect"), required=False)
+    required = forms.BooleanField(label=_("An answer is required"), required=False)
+    weight = forms.FloatField(label=_("Weight within its aspect"), min_value=0)
+    is_attribute = forms.BooleanField(
+        label=_("Respondent attribute (age band, occupation…), used for breakdowns"),
+        required=False)
+    scale = forms.ChoiceField(label=_("Use a ready-made scale"), choices=SCALE_CHOICES,
+                              required=False)
+    options = forms.CharField(
+        label=_("Options, one per line"), required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("For a rating scale, follow each option with its share of the item's "
+                    "weight in percent, e.g. “满意 100”. An option without a share (不了解) is "
+                    "not a valid ballot and is left out of the mean."))
+
+    def __init__(self, *args: Any, sections: list[tuple[str, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["section"].choices = [("", _("(no aspect)")), *sections]

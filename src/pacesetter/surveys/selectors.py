@@ -239,6 +239,22 @@ def questionnaire_for_answering(questionnaire_id: int) -> Questionnaire:
     return Questionnaire.objects.get(pk=questionnaire_id)
 
 
+def questionnaire_outline(questionnaire: Questionnaire) -> list[dict[str, Any]]:
+    """The questionnaire as the builder shows it: items outside any aspect (respondent
+    attributes, remarks) first, then every aspect, empty ones too, with its items and its
+    weight's share of all the aspects' weights in percent."""
+    sections = list(questionnaire.sections.all())
+    items = list(questionnaire.items.prefetch_related("options").order_by("position"))
+    total = sum(s.weight for s in sections)
+    outline: list[dict[str, Any]] = [
+        {"section": None, "items": [i for i in items if i.section_id is None], "share": None}]
+    for section in sections:
+        outline.append({"section": section,
+                        "items": [i for i in items if i.section_id == section.pk],
+                        "share": 100 * section.weight / total if total else None})
+    return outline
+
+
 def answering_sections(questionnaire: Questionnaire) -> list[dict[str, Any]]:
     """The questionnaire as the answering page shows it: its sections in order, each with its
     items and their options; items outside any section come first."""

@@ -6,7 +6,7 @@ import datetime
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -27,7 +27,7 @@ from pacesetter.errors import (
 )
 from pacesetter.orgs import scope
 from pacesetter.orgs.models import Unit
-from pacesetter.surveys import access, forms_cache, integrity, results, selectors
+from pacesetter.surveys import access, builder, forms_cache, integrity, results, selectors
 from pacesetter.surveys.definitions import (
     ItemDraft,
     OptionDraft,
@@ -73,8 +73,8 @@ def keyed_hash(*parts: object) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
 
 
-def _draft_or_fail(draft: QuestionnaireDraft) -> None:
-    found = problems(draft)
+def _draft_or_fail(draft: QuestionnaireDraft, *, complete: bool = True) -> None:
+    found = problems(draft, complete=complete)
     if found:
         raise ValidationFailed(
             _("The questionnaire has %(count)d problems; nothing was saved.")
@@ -103,11 +103,13 @@ def _save_structure(questionnaire: Questionnaire, draft: QuestionnaireDraft) -> 
 
 @transaction.atomic
 def questionnaire_create(*, actor: Any, owner: Unit, draft: QuestionnaireDraft,
-                         source: Questionnaire | None = None) -> Questionnaire:
-    """Save ``draft`` as a new questionnaire of ``owner`` (the next version of its code)."""
+                         source: Questionnaire | None = None,
+                         complete: bool = True) -> Questionnaire:
+    """Save ``draft`` as a new questionnaire of ``owner`` (the next version of its code); one
+    started in the builder need not be ``complete`` (it may have no items yet)."""
     if not scope.manage_scope(actor).contains(owner.path):
         raise PermissionDenied(str(access.RUN_DENIED))
-    _draft_or_fail(draft)
+    _draft_or_fail(draft, complete=complete)
     latest = (Questionnaire.objects.select_for_update()
               .filter(owner=owner, code=draft.code).order_by("-version").first())
     questionnaire = Questionnaire.objects.create(
@@ -121,9 +123,23 @@ def questionnaire_create(*, actor: Any, owner: Unit, draft: QuestionnaireDraft,
 
 
 def _questionnaire_record(questionnaire: Questionnaire) -> dict[str, Any]:
+    """The questionnaire for the audit trail: every aspect and item in a line, so that the
+    entry of a builder edit shows what changed."""
     record = snapshot(questionnaire, ["code", "version", "title", "description"])
-    record["items"] = list(questionnaire.items.values_list("code", flat=True))
+    record["aspects"] = [f"{s.code} {s.title} ×{s.weight:g}"
+                         for s in questionnaire.sections.all()]
+    record["items"] = [_item_line(i) for i in
+                       questionnaire.items.select_related("section").prefetch_related("options")]
     return record
+
+
+def _item_line(item: Item) -> str:
+    options = "、".join(o.label if o.share is None else f"{o.label} {o.share * 100:g}%"
+                       for o in item.options.all())
+    flags = "".join(["*" if item.required else "", " [attribute]" if item.is_attribute else ""])
+    aspect = item.section.code if item.section else "-"
+    return (f"{item.code}{flags} ({aspect}, {item.kind}, ×{item.weight:g}) {item.label}"
+            + (f": {options}" if options else ""))
 
 
 def draft_of(questionnaire: Questionnaire) -> QuestionnaireDraft:
@@ -151,16 +167,37 @@ def is_frozen(questionnaire: Questionnaire) -> bool:
 @transaction.atomic
 def questionnaire_replace(*, actor: Any, questionnaire: Questionnaire,
                           draft: QuestionnaireDraft) -> Questionnaire:
-    """Replace the whole content of a questionnaire that has no responses yet (the builder
-    saves this way); its code and version stay."""
+    """Replace the whole content of a questionnaire that has no responses yet (an XLSForm
+    re-import); its code and version stay."""
+    def take_all(current: QuestionnaireDraft) -> None:
+        current.title, current.description = draft.title, draft.description
+        current.sections, current.items = draft.sections, draft.items
+
+    return questionnaire_edit(actor=actor, questionnaire=questionnaire, edit=take_all,
+                              complete=True)
+
+
+@transaction.atomic
+def questionnaire_edit(*, actor: Any, questionnaire: Questionnaire,
+                       edit: Callable[[QuestionnaireDraft], object],
+                       complete: bool = False) -> Questionnaire:
+    """Apply ``edit`` (one of the builder's changes, see ``builder``) to the questionnaire's
+    draft (changing it in place; what it returns is ignored), check the whole result and save
+    it, or nothing. Refused once the questionnaire has responses: what
+    the answers mean would change under them."""
     questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
     if not scope.manage_scope(actor).contains(questionnaire.owner.path):
         raise PermissionDenied(str(access.RUN_DENIED))
     if is_frozen(questionnaire):
         raise Conflict(_("This questionnaire already has responses and cannot be changed; "
                          "copy it into a new version instead."))
+    draft = draft_of(questionnaire)
+    try:
+        edit(draft)
+    except builder.EditRefused as refused:
+        raise ValidationFailed(str(refused)) from None
     draft.code = questionnaire.code
-    _draft_or_fail(draft)
+    _draft_or_fail(draft, complete=complete)
     before = _questionnaire_record(questionnaire)
     questionnaire.items.all().delete()
     questionnaire.sections.all().delete()
@@ -217,6 +254,9 @@ def campaign_create(*, actor: Any, owner: Unit, questionnaire: Questionnaire, ti
         raise PermissionDenied(str(access.RUN_DENIED))
     if not scope.read_scope(actor).contains(questionnaire.owner.path):
         raise NotFound(_("Questionnaire not found."))
+    if not questionnaire.items.exists():
+        raise ValidationFailed(_("The questionnaire has no items yet."), extra={"errors": [
+            {"field": "questionnaire", "message": _("The questionnaire has no items yet.")}]})
     targets = list({u.pk: u for u in units}.values())
     manage = scope.manage_scope(actor)
     if not targets:

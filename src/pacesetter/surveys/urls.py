@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pacesetter.surveys import respond_views, views
+from pacesetter.surveys import builder_views, respond_views, views
 
 app_name = "surveys"
 urlpatterns = [
@@ -10,8 +10,28 @@ urlpatterns = [
     path("surveys/sample.xlsx", views.sample_xlsform, name="sample_xlsform"),
     path("surveys/questionnaires/import/", views.questionnaire_import,
          name="questionnaire_import"),
+    path("surveys/questionnaires/new/", builder_views.questionnaire_new,
+         name="questionnaire_new"),
     path("surveys/questionnaires/<int:questionnaire_id>/", views.questionnaire_detail,
          name="questionnaire"),
+    path("surveys/questionnaires/<int:questionnaire_id>/settings/",
+         builder_views.questionnaire_settings, name="questionnaire_settings"),
+    path("surveys/questionnaires/<int:questionnaire_id>/add-aspect/",
+         builder_views.section_add, name="section_add"),
+    path("surveys/questionnaires/<int:questionnaire_id>/aspects/<str:code>/",
+         builder_views.section_update, name="section_update"),
+    path("surveys/questionnaires/<int:questionnaire_id>/aspects/<str:code>/remove/",
+         builder_views.section_remove, name="section_remove"),
+    path("surveys/questionnaires/<int:questionnaire_id>/aspects/<str:code>/move/",
+         builder_views.section_move, name="section_move"),
+    path("surveys/questionnaires/<int:questionnaire_id>/add-item/", builder_views.item_add,
+         name="item_add"),
+    path("surveys/questionnaires/<int:questionnaire_id>/items/<str:code>/",
+         builder_views.item_edit, name="item_edit"),
+    path("surveys/questionnaires/<int:questionnaire_id>/items/<str:code>/remove/",
+         builder_views.item_remove, name="item_remove"),
+    path("surveys/questionnaires/<int:questionnaire_id>/items/<str:code>/move/",
+         builder_views.item_move, name="item_move"),
     path("surveys/questionnaires/<int:questionnaire_id>/xlsform.xlsx",
          views.questionnaire_xlsform, name="questionnaire_xlsform"),
     path("surveys/questionnaires/<int:questionnaire_id>/copy/", views.questionnaire_copy,

@@ -42,12 +42,20 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def questionnaire_detail(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
+    """The questionnaire; its builder too while it has no responses and the user runs it."""
     questionnaire = access.get_questionnaire_in_scope(request.user, questionnaire_id)
+    frozen = services.is_frozen(questionnaire)
+    can_run = scope.manage_scope(request.user).contains(questionnaire.owner.path)
     return render(request, "surveys/questionnaire.html", {
         "questionnaire": questionnaire,
-        "sections": selectors.answering_sections(questionnaire),
-        "frozen": services.is_frozen(questionnaire),
-        "can_run": scope.manage_scope(request.user).contains(questionnaire.owner.path),
+        "outline": selectors.questionnaire_outline(questionnaire),
+        "frozen": frozen, "can_run": can_run, "editable": can_run and not frozen,
+        "settings_form": forms.QuestionnaireSettingsForm(initial={
+            "title": questionnaire.title, "description": questionnaire.description}),
+        "section_form": forms.SectionForm(),
+        "item_form": forms.ItemAddForm(),
+        "campaigns": access.campaigns_in_scope(request.user).filter(
+            questionnaire=questionnaire).order_by("-opens_at")[:20],
     })
 
 
@@ -77,21 +85,12 @@ def questionnaire_copy(request: HttpRequest, questionnaire_id: int) -> HttpRespo
     return redirect("surveys:questionnaire", questionnaire_id=copy.pk)
 
 
-def _own_unit(user: Any) -> Unit:
-    manage = scope.manage_scope(user)
-    if manage.everything:
-        return Unit.objects.filter(parent__isnull=True).order_by("path").first()
-    if not manage.paths:
-        raise NotFound(_("You administer no unit."))
-    return Unit.objects.get(path=manage.paths[0])
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def questionnaire_import(request: HttpRequest) -> HttpResponse:
     """A questionnaire from an XLSForm workbook: saved whole, or nothing with every problem
     named by sheet and row."""
-    owner = _own_unit(request.user)
+    owner = access.own_unit(request.user)
     form = forms.XlsformUploadForm(request.POST or None, request.FILES or None)
     problems: list[dict[str, str]] = []
     if request.method == "POST" and form.is_valid():
@@ -126,7 +125,7 @@ def _units_for(form: forms.CampaignForm, user: Any) -> list[Unit]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def campaign_new(request: HttpRequest) -> HttpResponse:
-    owner = _own_unit(request.user)
+    owner = access.own_unit(request.user)
     form = forms.CampaignForm(request.POST or None,
                               questionnaires=access.questionnaires_in_scope(request.user))
     if request.method == "POST" and form.is_valid():
