@@ -181,6 +181,7 @@ PAGE_CASES = [
     ("get", "/surveys/campaigns/{camp}/", None),
     ("post", "/surveys/campaigns/{camp}/close/status/", {}),
     ("get", "/surveys/campaigns/{camp}/distribution/", None),
+    ("get", "/surveys/campaigns/{camp}/distribution.docx", None),
     ("get", "/surveys/campaigns/{camp}/qr/{tgt}.png", None),
     ("get", "/surveys/campaigns/{camp}/codes/{tgt}/", None),
     ("post", "/surveys/campaigns/{camp}/codes/{tgt}/", {"names": "hijacked"}),

@@ -141,3 +141,18 @@ def test_pages_answer(client, province_admin, campaign, questionnaire, name):
            "campaign": reverse("surveys:campaign", args=[campaign.pk]),
            "questionnaire": reverse("surveys:questionnaire", args=[questionnaire.pk])}[name]
     assert client.get(url).status_code == 200
+
+
+def test_the_distribution_sheet_downloads_as_word_with_a_card_per_unit(client, province_admin,
+                                                                        campaign, link_a):
+    import docx
+
+    client.force_login(province_admin)
+    answer = client.get(reverse("surveys:distribution_docx", args=[campaign.pk]))
+    assert answer.status_code == 200
+    assert answer["Content-Disposition"].endswith(".docx")
+    document = docx.Document(io.BytesIO(b"".join(answer.streaming_content)))
+    cards = [cell for row in document.tables[0].rows for cell in row.cells]
+    assert [c.paragraphs[0].text for c in cards] == ["东营区", "河口区"]
+    assert any(link_a in p.text for p in cards[0].paragraphs)
+    assert len(document.inline_shapes) == 2

@@ -42,6 +42,8 @@ urlpatterns = [
          name="campaign_status"),
     path("surveys/campaigns/<int:campaign_id>/distribution/", views.distribution,
          name="distribution"),
+    path("surveys/campaigns/<int:campaign_id>/distribution.docx", views.distribution_docx,
+         name="distribution_docx"),
     path("surveys/campaigns/<int:campaign_id>/qr/<int:target_id>.png", views.target_qr,
          name="target_qr"),
     path("surveys/campaigns/<int:campaign_id>/codes/<int:target_id>/", views.panel_codes,

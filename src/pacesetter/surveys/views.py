@@ -22,11 +22,12 @@ from pacesetter.exports import services as export_services
 from pacesetter.orgs import scope
 from pacesetter.orgs.models import Unit
 from pacesetter.pagination import page_of
-from pacesetter.surveys import access, demo, forms, selectors, services, spreadsheets
+from pacesetter.surveys import access, demo, documents, forms, selectors, services, spreadsheets
 from pacesetter.surveys.models import Campaign, Flag
 
 TEXTS_SHOWN = 50  # answers listed; keywords count the latest 2,000 (selectors.text_answers)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @login_required
@@ -199,6 +200,19 @@ def distribution(request: HttpRequest, campaign_id: int) -> HttpResponse:
                for t in campaign.targets.select_related("unit").order_by("unit__path")]
     return render(request, "surveys/distribution.html",
                   {"campaign": campaign, "targets": targets})
+
+
+@login_required
+@require_GET
+def distribution_docx(request: HttpRequest, campaign_id: int) -> FileResponse:
+    """The same sheet as a Word document, to print or to attach to a notice."""
+    campaign = _campaign(request, campaign_id, for_write=True)
+    targets = campaign.targets.select_related("unit").order_by("unit__path")
+    name = export_services.file_title(f"{campaign.title} {_('QR codes')}")
+    return FileResponse(
+        documents.distribution_document(campaign, targets,
+                                        lambda t: _link(request, t.link_token)),
+        as_attachment=True, filename=f"{name}.docx", content_type=DOCX)
 
 
 @login_required
