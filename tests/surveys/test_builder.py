@@ -200,3 +200,15 @@ def test_a_county_admin_cannot_build_the_provinces_questionnaire(client, county_
     page = client.post(reverse("surveys:item_remove", args=[questionnaire.pk, "A1"]))
     assert page.status_code in (403, 404)
     assert questionnaire.items.filter(code="A1").exists()
+
+
+def test_a_rating_item_turned_into_a_single_choice_loses_its_scores(client, province_admin,
+                                                                    questionnaire):
+    client.force_login(province_admin)
+    page = _post(client, questionnaire, "item_edit",
+                 {"code": "A2", "label": "基层党建", "kind": "single", "section": "A",
+                  "weight": "1", "options": "满意 100\n不满意 55"}, code="A2")
+    assert "测评项已保存" in page.content.decode()
+    item = questionnaire.items.get(code="A2")
+    assert item.kind == "single"
+    assert list(item.options.values_list("label", "share")) == [("满意", None), ("不满意", None)]

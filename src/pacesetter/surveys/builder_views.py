@@ -207,8 +207,11 @@ def _item_from_form(form: forms.ItemForm, current: ItemDraft) -> ItemDraft:
         options = scale_options(data["scale"])
     else:
         options = builder.parse_options(data["options"], current.options)
-    if data["kind"] == "text":
+    if data["kind"] == ItemKind.TEXT:
         options = []
+    elif data["kind"] != ItemKind.RATING:
+        for option in options:  # only a rating scale scores its options
+            option.share = None
     return ItemDraft(code=data["code"], kind=data["kind"], label=data["label"],
                      section=data["section"] or None, hint=data["hint"],
                      required=data["required"], weight=data["weight"],
