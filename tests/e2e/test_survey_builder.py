@@ -74,5 +74,5 @@ def test_province_admin_builds_a_questionnaire(page, live_server, demo, tmp_path
     page.screenshot(path=str(shots / "screenshot-survey-builder.png"), full_page=True)
 
     questionnaire = Questionnaire.objects.get(code="jgzf")
-    assert list(questionnaire.items.values_list("code", flat=True)) == ["q2", "q3", "rel"]
+    assert list(questionnaire.items.values_list("code", flat=True)) == ["rel", "q2", "q3"]
     assert questionnaire.items.get(code="rel").options.count() == 3

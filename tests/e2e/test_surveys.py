@@ -176,7 +176,8 @@ def answer_everything(page: Page) -> None:
     expect(page.locator("#submit-button")).to_be_visible()
 
 
-def answer_on_the_phone(phone: Page, link: str) -> None:
+def answer_on_the_phone(phone: Page, link: str) -> str:
+    """Answer as the respondent means to; returns the device fingerprint the page sent."""
     phone.goto(link)
     expect(phone.locator(".intro h1")).to_have_text("组织工作满意度民意调查问卷")
     expect(phone.locator(".intro .about")).to_contain_text(COUNTIES[ANSWERED_ON_THE_PHONE])
@@ -215,11 +216,13 @@ def answer_on_the_phone(phone: Page, link: str) -> None:
     on_section(phone, 1, total)
     answer_everything(phone)
     expect(phone.locator(".question.has-error")).to_have_count(0)
+    fingerprint = phone.locator("#fingerprint").input_value()
     phone.click("#submit-button")
     expect(phone).to_have_url(re.compile(r"/s/[\w-]+/thanks/$"))
     expect(phone.locator("#thanks h1")).to_have_text("感谢您的参与！")
     expect(phone.locator("#thanks")).to_contain_text(
         f"您对{COUNTIES[ANSWERED_ON_THE_PHONE]}的评价已记录。")
+    return fingerprint
 
 
 def answer_again_and_be_refused(phone: Page, link: str) -> str:
@@ -311,10 +314,13 @@ def test_a_survey_from_xlsform_to_phone_answers_to_ranked_results(
     open_campaign(page, base, campaign_id)
 
     # 2. a member of the public answers on a phone, once
-    answer_on_the_phone(phone_page, link)
+    fingerprint = answer_on_the_phone(phone_page, link)
     assert response_count() == 1
 
-    fingerprint = answer_again_and_be_refused(phone_page, link)
+    # the same browser is told at once, before filling the questionnaire in again
+    phone_page.goto(link)
+    expect(phone_page.locator("#refused .notice")).to_have_text(ALREADY_ANSWERED)
+    expect(phone_page.locator("#submit-button")).to_have_count(0)
     assert response_count() == 1
 
     with another_browser_on_the_same_phone(chromium) as other:

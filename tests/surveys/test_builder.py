@@ -212,3 +212,37 @@ def test_a_rating_item_turned_into_a_single_choice_loses_its_scores(client, prov
     item = questionnaire.items.get(code="A2")
     assert item.kind == "single"
     assert list(item.options.values_list("label", "share")) == [("满意", None), ("不满意", None)]
+
+
+def test_questions_outside_the_aspects_open_or_close_the_questionnaire():
+    draft = small_draft()  # age and remarks come after the aspects' items
+    opening = builder.new_item(draft, kind="single", label="您的身份", section=None)
+    builder.item_add(draft, opening)
+    closing = builder.new_item(draft, kind="text", label="其他意见", section=None)
+    builder.item_add(draft, closing, group=builder.CLOSING)
+    assert [i.code for i in draft.items] == ["q1", "A1", "A2", "B1", "age", "remarks", "q2"]
+    assert [builder.group_of(draft, n) for n in (0, 1, 6)] == ["", "A", "~"]
+    builder.item_move(draft, "q1", 1)  # alone in its group: stays first
+    assert draft.items[0].code == "q1"
+
+
+def test_a_moved_aspect_takes_its_items_along():
+    draft = small_draft()
+    builder.section_move(draft, "B", -1)
+    assert [s.code for s in draft.sections] == ["B", "A"]
+    assert [i.code for i in draft.items] == ["B1", "A1", "A2", "age", "remarks"]
+
+
+def test_the_answering_page_puts_a_closing_remark_after_the_aspects(province_admin, tree):
+    from pacesetter.surveys import selectors, services
+
+    draft = small_draft()
+    draft.items.insert(0, draft.items.pop(3))  # the age attribute first, remarks stay last
+    questionnaire = services.questionnaire_create(actor=province_admin, owner=tree.province,
+                                                  draft=draft)
+    pages = selectors.answering_sections(questionnaire)
+    assert [[i.code for i in page["items"]] for page in pages] == [
+        ["age"], ["A1", "A2"], ["B1"], ["remarks"]]
+    outline = selectors.questionnaire_outline(questionnaire)
+    assert [(part["group"], [i.code for i in part["items"]]) for part in outline] == [
+        ("", ["age"]), ("A", ["A1", "A2"]), ("B", ["B1"]), ("~", ["remarks"])]

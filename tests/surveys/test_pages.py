@@ -15,8 +15,8 @@ def _answer(client, token, **extra):
     data = {"q_A1": "my", "q_A2": "jbmy", "q_B1": "bmy", "q_age": "young",
             "q_remarks": "希望多下基层", "fingerprint": "abc123", **extra}
     page = client.get(reverse("surveys:respond", args=[token]))
-    data.setdefault("submission", page.context["submission"])
-    data.setdefault("started", page.context["started"])
+    data.setdefault("submission", page.context.get("submission", "resent-by-hand"))
+    data.setdefault("started", page.context.get("started", ""))
     return client.post(reverse("surveys:respond", args=[token]), data)
 
 
@@ -156,3 +156,23 @@ def test_the_distribution_sheet_downloads_as_word_with_a_card_per_unit(client, p
     assert [c.paragraphs[0].text for c in cards] == ["东营区", "河口区"]
     assert any(link_a in p.text for p in cards[0].paragraphs)
     assert len(document.inline_shapes) == 2
+
+
+def test_a_browser_that_has_answered_is_told_so_before_filling_the_page_again(client, link_a,
+                                                                               link_b):
+    _answer(client, link_a)
+    again = client.get(reverse("surveys:respond", args=[link_a]))
+    assert again.status_code == 409 and "每人只能答卷一次" in again.content.decode()
+    other_unit = client.get(reverse("surveys:respond", args=[link_b]))
+    assert other_unit.status_code == 200 and 'name="q_A1"' in other_unit.content.decode()
+
+
+def test_the_campaign_form_offers_its_window_in_the_browsers_date_time_format(client,
+                                                                              province_admin):
+    import re
+
+    client.force_login(province_admin)
+    html = client.get(reverse("surveys:campaign_new")).content.decode()
+    shown = re.findall(r'type="datetime-local" name="(\w+)" value="([^"]+)"', html)
+    assert [name for name, _value in shown] == ["opens_at", "closes_at"]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d", value) for _name, value in shown)

@@ -122,12 +122,36 @@ def new_item(draft: QuestionnaireDraft, *, kind: str, label: str, section: str |
                      options=options)
 
 
-def item_add(draft: QuestionnaireDraft, item: ItemDraft) -> None:
-    """Add ``item`` after the last item of its aspect (at the end when the aspect is empty)."""
+OPENING, CLOSING = "", "~"  # the groups of items outside the aspects: before and after them
+
+
+def group_of(draft: QuestionnaireDraft, index: int) -> str:
+    """The group an item is shown in: its aspect's code; or, outside the aspects, the
+    opening group (before the first item in an aspect) or the closing one (after it)."""
+    item = draft.items[index]
+    if item.section is not None:
+        return item.section
+    first = next((n for n, other in enumerate(draft.items) if other.section is not None), None)
+    return OPENING if first is None or index < first else CLOSING
+
+
+def item_add(draft: QuestionnaireDraft, item: ItemDraft, *, group: str | None = None) -> None:
+    """Add ``item`` last in its group: its aspect, or for an item outside the aspects the
+    opening group (``OPENING``, the default) or the closing one (``CLOSING``, at the very end)."""
     if item.section is not None:
         _section(draft, item.section)
-    last = max((index for index, other in enumerate(draft.items)
-                if other.section == item.section), default=len(draft.items) - 1)
+        group = item.section
+    elif group == CLOSING:
+        draft.items.append(item)
+        return
+    else:
+        group = OPENING
+    last = max((index for index in range(len(draft.items)) if group_of(draft, index) == group),
+               default=None)
+    if last is None and group == OPENING:
+        last = -1
+    elif last is None:
+        last = len(draft.items) - 1
     draft.items.insert(last + 1, item)
 
 
@@ -148,11 +172,11 @@ def item_remove(draft: QuestionnaireDraft, code: str) -> None:
 
 
 def item_move(draft: QuestionnaireDraft, code: str, step: int) -> None:
-    """Swap item ``code`` with its neighbour in the same aspect (step -1 up, +1 down); at
-    either end it stays."""
+    """Swap item ``code`` with its neighbour in the same group (step -1 up, +1 down); at
+    either end of the group it stays."""
     index = _item_index(draft, code)
-    section = draft.items[index].section
-    same = [i for i, other in enumerate(draft.items) if other.section == section]
+    group = group_of(draft, index)
+    same = [n for n in range(len(draft.items)) if group_of(draft, n) == group]
     where = same.index(index) + step
     if 0 <= where < len(same):
         other = same[where]
@@ -160,7 +184,20 @@ def item_move(draft: QuestionnaireDraft, code: str, step: int) -> None:
 
 
 def section_move(draft: QuestionnaireDraft, code: str, step: int) -> None:
+    """Swap aspect ``code`` with its neighbour; its items move with it, so that answers and
+    export columns follow the aspects' order."""
     index = draft.sections.index(_section(draft, code))
     where = index + step
     if 0 <= where < len(draft.sections):
         draft.sections[index], draft.sections[where] = draft.sections[where], draft.sections[index]
+        _regroup(draft)
+
+
+def _regroup(draft: QuestionnaireDraft) -> None:
+    order = {section.code: n for n, section in enumerate(draft.sections)}
+    groups = [group_of(draft, n) for n in range(len(draft.items))]
+    opening = [i for i, g in zip(draft.items, groups, strict=True) if g == OPENING]
+    closing = [i for i, g in zip(draft.items, groups, strict=True) if g == CLOSING]
+    inside = sorted((i for i in draft.items if i.section is not None),
+                    key=lambda i: order[i.section or ""])
+    draft.items = opening + inside + closing

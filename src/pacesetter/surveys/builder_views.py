@@ -181,9 +181,11 @@ def item_add(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
     added: list[str] = []
 
     def edit(draft: QuestionnaireDraft) -> None:
+        group = data["section"]
+        inside = group not in (builder.OPENING, builder.CLOSING)
         item = builder.new_item(draft, kind=data["kind"], label=data["label"],
-                                section=data["section"] or None, scale=data["scale"])
-        builder.item_add(draft, item)
+                                section=group if inside else None, scale=data["scale"])
+        builder.item_add(draft, item, group=group)
         added.append(item.code)
 
     if not _save(request, questionnaire, edit, done=_("The item was added.")):

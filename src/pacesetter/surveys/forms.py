@@ -24,6 +24,9 @@ class XlsformUploadForm(UnitImportForm):
                                           "settings. Download the sample to start.")
 
 
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> reads and writes
+
+
 class CampaignForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     questionnaire = forms.ModelChoiceField(label=_("Questionnaire"),
@@ -33,9 +36,11 @@ class CampaignForm(forms.Form):
                                       choices=Role.choices, required=False,
                                       widget=forms.CheckboxSelectMultiple)
     opens_at = forms.DateTimeField(label=_("Opens at"),
-                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+                                   widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                                           format=DATETIME_LOCAL))
     closes_at = forms.DateTimeField(label=_("Closes at"),
-                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                                           format=DATETIME_LOCAL))
     levels = forms.TypedMultipleChoiceField(
         label=_("Survey the units of levels"), coerce=int, required=False,
         choices=[(2, _("Level 2 (city)")), (3, _("Level 3 (county)")),

@@ -88,6 +88,8 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
         refusal = services.refusal(target)
         if refusal:
             return _closed_page(request, target, refusal, 403)
+        if _answered_here(request, target):
+            return _closed_page(request, target, str(services.ALREADY_ANSWERED), 409)
         return _questionnaire_page(request, token, target)
     device, new_device = clients.device_id(request)
     form = forms_cache.form_for(target.questionnaire_id, target.revision)
@@ -113,6 +115,16 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
         response.set_cookie(clients.DEVICE_COOKIE, device, max_age=clients.DEVICE_COOKIE_AGE,
                             httponly=True, samesite="Lax", secure=request.is_secure())
     return response
+
+
+def _answered_here(request: HttpRequest, target: forms_cache.TargetInfo) -> bool:
+    """This browser has answered about this unit already (a one-time code may be handed to
+    another person on the same phone, so panels are asked for the code instead)."""
+    device, new_device = clients.device_id(request)
+    if new_device or target.mode == CampaignMode.PANEL:
+        return False
+    return selectors.answered_from_device(
+        target.id, services.keyed_hash("device", target.campaign_id, device))
 
 
 def _not_found() -> str:

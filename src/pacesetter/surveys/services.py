@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pacesetter.audit.models import AuditAction
 from pacesetter.audit.services import Change, entries_record, entry_record, snapshot
@@ -52,6 +53,8 @@ from pacesetter.surveys.models import (
     Target,
 )
 
+ALREADY_ANSWERED = gettext_lazy("You have already answered this survey about this unit. Each "
+                                "person may answer once.")
 CAMPAIGN_FIELDS = ("title", "mode", "roles", "status", "opens_at", "closes_at", "scoring",
                    "default_quota", "peer_by", "bottom_n")
 
@@ -496,8 +499,7 @@ def _replayed_or_conflict(row: Response) -> int:
             "pk", "submission_key").first()
     if existing is not None and existing[1] == row.submission_key:
         return int(existing[0])
-    raise Conflict(_("You have already answered this survey about this unit. Each person may "
-                     "answer once."))
+    raise Conflict(str(ALREADY_ANSWERED))
 
 
 @transaction.atomic
