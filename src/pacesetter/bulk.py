@@ -95,15 +95,16 @@ def read_columns(query: str, params: Sequence[object], *, model: type[models.Mod
 
 
 _ARRAY_HEADER = 20  # ndim, has-nulls flag, element type, length and lower bound: int32 each
-_FLOAT8_OID, _INT4_OID = 701, 23
+_FLOAT8_OID, _INT4_OID, _INT8_OID = 701, 23, 20
 _FLOAT8_ELEMENT = np.dtype([("length", ">i4"), ("value", ">f8")])
 _ELEMENTS = {_FLOAT8_OID: _FLOAT8_ELEMENT,
-             _INT4_OID: np.dtype([("length", ">i4"), ("value", ">i4")])}
+             _INT4_OID: np.dtype([("length", ">i4"), ("value", ">i4")]),
+             _INT8_OID: np.dtype([("length", ">i4"), ("value", ">i8")])}
 
 
 def array_values(blob: bytes) -> np.ndarray:
-    """A one-dimensional float8[] or int4[] without NULLs, in PostgreSQL's binary array
-    format, as floats."""
+    """A one-dimensional float8[], int4[] or int8[] without NULLs, in PostgreSQL's binary
+    array format, as floats (exact for integers below 2⁵³)."""
     element = _ELEMENTS[int.from_bytes(blob[8:12], "big")]
     return np.frombuffer(blob, dtype=element, offset=_ARRAY_HEADER)["value"].astype(np.float64)
 
