@@ -186,8 +186,8 @@ def questionnaire_edit(*, actor: Any, questionnaire: Questionnaire,
                        complete: bool = False) -> Questionnaire:
     """Apply ``edit`` (one of the builder's changes, see ``builder``) to the questionnaire's
     draft (changing it in place; what it returns is ignored), check the whole result and save
-    it, or nothing. Refused once the questionnaire has responses: what
-    the answers mean would change under them."""
+    it, or nothing. Refused once the questionnaire has responses: what the answers mean would
+    change under them."""
     questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
     if not scope.manage_scope(actor).contains(questionnaire.owner.path):
         raise PermissionDenied(str(access.RUN_DENIED))
