@@ -160,6 +160,44 @@ def wrk_run(port: int, path: str, tokens: list[str], connections: int, active: f
     return found
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(master: int) -> dict[int, float]:
+    """CPU seconds so far of each gunicorn worker and each PostgreSQL backend serving them
+    (every client of the bench database but this process's own connection)."""
+    from django.db import connection
+
+    workers = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()
+               and _parent(int(p.name)) == master]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND backend_type = 'client backend' AND pid <> pg_backend_pid()")
+        backends = [row[0] for row in cursor.fetchall()]
+    return {**{pid: _cpu_seconds(pid) for pid in workers},
+            **{-pid: _cpu_seconds(pid) for pid in backends}}
+
+
+def _parent(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> tuple[float, float]:
+    """(gunicorn workers, PostgreSQL backends) CPU seconds between two ``server_cpu``."""
+    used = {pid: after[pid] - before.get(pid, 0.0) for pid in after}
+    return (sum(v for pid, v in used.items() if pid > 0),
+            sum(v for pid, v in used.items() if pid < 0))
+
+
 def stored_count(bare: bool, campaign_id: int) -> int:
     from django.db import connection
 
@@ -254,15 +292,20 @@ def load_test(args: argparse.Namespace, url: str) -> dict[int, dict[str, list[di
                     run += 1
                     bare = name == "bare"
                     before = settled_count(bare, load.pk)
+                    cpu_before = server_cpu(server.pid)
                     seen = wrk_run(args.port, BARE_PATH if bare else PRODUCT_PATH, tokens,
                                    connections, args.duration, run)
+                    python_s, database_s = cpu_used(cpu_before, server_cpu(server.pid))
+                    seen["python_ms"] = python_s / seen["completed"] * 1000
+                    seen["database_ms"] = database_s / seen["completed"] * 1000
                     stored = settled_count(bare, load.pk) - before
                     seen["problems"] = verify_bare(seen, stored) if bare else \
                         verify_product(seen, stored, load.pk)
                     seen["stored"] = stored
                     figures[connections][name].append(seen)
                     print(f"c={connections} {name:7} run {repeat + 1}: {seen['rps']:7.0f} req/s, "
-                          f"p50 {seen['p50_ms']:6.1f} ms, p99 {seen['p99_ms']:6.1f} ms; "
+                          f"p50 {seen['p50_ms']:6.1f} ms, p99 {seen['p99_ms']:6.1f} ms, CPU "
+                          f"{seen['python_ms']:.2f} + {seen['database_ms']:.2f} ms/request; "
                           f"201 {seen['s201']}, 200 {seen['s200']}, 409 {seen['s409']}, "
                           f"422 {seen['s422']}; stored {stored} "
                           f"(+{stored - seen['s201']} after wrk stopped); "
@@ -274,18 +317,27 @@ def load_test(args: argparse.Namespace, url: str) -> dict[int, dict[str, list[di
 
 def load_summary(figures: dict[int, dict[str, list[dict[str, Any]]]], args: argparse.Namespace
                  ) -> None:
+    """Medians of each figure, and of the ratios of each product run to the ceiling run next
+    to it (on a shared machine the pairs see the same neighbours, a median of each side may
+    not). CPU per request is the server's own: gunicorn workers + their PostgreSQL backends."""
     print(f"\n(a) POST {PRODUCT_PATH % '<token>'}: gunicorn {args.workers} {args.worker_class} "
           f"workers serving {args.serve_src or 'this tree'}, wrk -t2 on the same 2 cores, "
           f"{args.duration:.0f} s a run, median of {args.load_runs}")
-    print(f"{'c':>4} {'':8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}   ratio")
+    print(f"{'c':>4} {'':8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'CPU ms/req':>11}   "
+          "product / ceiling (paired runs)")
+    keys = ("rps", "p50_ms", "p99_ms", "python_ms", "database_ms")
     for connections, runs in figures.items():
-        product = {k: median([r[k] for r in runs["product"]]) for k in ("rps", "p50_ms",
-                                                                         "p99_ms")}
-        bare = {k: median([r[k] for r in runs["bare"]]) for k in ("rps", "p50_ms", "p99_ms")}
-        print(f"{connections:>4} product  {product['rps']:8.0f} {product['p50_ms']:8.1f} "
-              f"{product['p99_ms']:8.1f}   {product['rps'] / bare['rps']:.0%} of the ceiling")
-        print(f"{connections:>4} ceiling  {bare['rps']:8.0f} {bare['p50_ms']:8.1f} "
-              f"{bare['p99_ms']:8.1f}")
+        product = {k: median([r[k] for r in runs["product"]]) for k in keys}
+        bare = {k: median([r[k] for r in runs["bare"]]) for k in keys}
+        pairs = list(zip(runs["product"], runs["bare"], strict=True))
+        rate = median([p["rps"] / b["rps"] for p, b in pairs])
+        cost = median([(b["python_ms"] + b["database_ms"]) / (p["python_ms"] + p["database_ms"])
+                       for p, b in pairs])
+        for name, row in (("product", product), ("ceiling", bare)):
+            print(f"{connections:>4} {name:8} {row['rps']:8.0f} {row['p50_ms']:8.1f} "
+                  f"{row['p99_ms']:8.1f} {row['python_ms']:5.2f}+{row['database_ms']:.2f}"
+                  + (f"   {rate:.0%} of the requests/s, {cost:.0%} by CPU per request"
+                     if name == "product" else ""))
         problems = [p for name in runs for r in runs[name] for p in r["problems"]]
         stored = sum(r["stored"] for r in runs["product"])
         seen = sum(r["s201"] for r in runs["product"])
