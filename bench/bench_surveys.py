@@ -3,7 +3,8 @@ results over a million responses, and the raw responses exported to xlsx.
 
     python bench/bench_surveys.py [--parts load results export] [--responses 1000000]
         [--runs 3] [--load-runs 3] [--duration 20] [--concurrency 16 64] [--workers 4]
-        [--export-runs 3] [--slice 100000] [--naive 100000] [--profile] [--reuse]
+        [--serve-src DIR] [--export-runs 3] [--slice 100000] [--naive 100000] [--profile]
+        [--reuse]
 
 Set-up (not timed, in a scratch PostgreSQL database ``BENCH_DATABASE_URL``, default
 ``…/pacesetter_bench_surveys``): the root, 13 cities and 64 counties; seed 002's
@@ -13,14 +14,20 @@ through the XLSForm import; a campaign over the 64 counties for the load test, o
 small one with awkward texts on which the export is compared with the openpyxl writer.
 
 * ``load``: gunicorn serves the product (``surveys_bench_settings``: the product's settings
-  and URLs plus a bench-only bare view); wrk posts submissions through ``surveys_load.lua``
-  (80% new respondents, 5% retries of an earlier submission, 5% earlier respondents with
-  another submission, 10% invalid answers, over the 64 links) at each ``--concurrency`` for
-  ``--duration`` seconds; and in the same run the same load against the ceiling, a bare view
-  that inserts one row. After each run the 201s wrk saw are checked against the database.
+  and URLs plus a bench-only bare view; ``--serve-src`` serves another ``src`` folder, e.g.
+  an earlier commit's, to measure a change); wrk posts submissions through
+  ``surveys_load.lua`` (80% new respondents, 5% retries of an earlier submission, 5% earlier
+  respondents with another submission, 10% invalid answers, over the 64 links) at each
+  ``--concurrency`` for ``--duration`` seconds; and in the same run, alternating with it, the
+  same load against the ceiling, a bare view that inserts one row. Each run reports
+  requests/s, latency percentiles, and the server's CPU per request (its gunicorn workers and
+  their PostgreSQL backends, read from /proc: on a shared machine the steadier figure); the
+  ratio to the ceiling is taken run by run, between neighbouring runs. After each run the
+  database is checked against what wrk saw.
 * ``results``: ``results.compute``, ``services.results_current`` and
-  ``services.integrity_review`` over the million; baselines: one SQL aggregate of the item
-  means per unit (checked equal to compute's), and the naive ORM loop on ``--naive`` rows.
+  ``services.integrity_review`` over the million (and the review reading rows one by one, as
+  it did before); baselines: one SQL aggregate of the item means per unit (checked equal to
+  compute's), and the naive ORM loop on ``--naive`` rows.
 * ``export``: the background export job of the raw responses (``surveys.responses``), each
   run in a fresh process for its time and peak memory; baselines: the same export through
   openpyxl's write-only mode (the writer before this benchmark) on ``--slice`` rows, and the
