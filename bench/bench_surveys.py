@@ -355,6 +355,138 @@ def load_summary(figures: dict[int, dict[str, list[dict[str, Any]]]], args: argp
               f"     PROBLEMS: {problems}")
 
 
+def submission_breakdown(rounds: int, per_round: int = 1000) -> dict[str, float]:
+    """Where a submission's time goes, in this process through Django's test client (no
+    network, one request at a time): CPU milliseconds per request, this process's and its
+    PostgreSQL backend's (what limits a saturated server; a round trip's wait is not in it),
+    and wall milliseconds, of the ceiling and the product, each without its database work,
+    the service alone, one bare INSERT of a response row, and what-ifs of
+    ``services.response_submit`` (its lone INSERT outside an explicit transaction; and as one
+    SQL INSERT instead of ``Model.save``), patched in this process only. Medians of
+    ``rounds`` alternating rounds."""
+    import contextlib
+    import random
+    from unittest import mock
+
+    from django.db import connection
+    from django.test import Client, override_settings
+
+    from pacesetter.surveys import services
+    from pacesetter.surveys.models import Response
+
+    load = campaign(surveys_setup.LOAD_TITLE)
+    tokens = list(load.targets.values_list("link_token", flat=True))
+    codes = [f"{a}{n}" for a, k in zip("ABCD", (5, 5, 5, 4), strict=True)
+             for n in range(1, k + 1)]
+    serial = iter(range(10**9))
+    client = Client()
+
+    def body() -> dict[str, Any]:
+        answers = {c: random.choice(["my", "jbmy", "bmy"]) for c in codes}
+        return {"respondent": f"p{time.time_ns()}-{next(serial)}", "submission": "s",
+                "answers": {**answers, "age": "a1", "job": "j2", "rel": "r1"}}
+
+    def clocks() -> tuple[float, float, float]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        return time.perf_counter(), time.process_time(), _cpu_seconds(backend)
+
+    def per_request(started: tuple[float, float, float]) -> tuple[float, float, float]:
+        ended = clocks()
+        return tuple((b - a) / per_round * 1000 for a, b in zip(started, ended, strict=True))
+
+    def over_http(path: str) -> tuple[float, float, float]:
+        bodies = [json.dumps(body()) for _n in range(per_round)]
+        started = clocks()
+        for text in bodies:
+            answer = client.post(path % random.choice(tokens), text,
+                                 content_type="application/json")
+        assert answer.status_code == 201, answer.content
+        return per_request(started)
+
+    def direct() -> tuple[float, float, float]:
+        bodies = [body() for _n in range(per_round)]
+        started = clocks()
+        for data in bodies:
+            services.response_submit(token=random.choice(tokens), ip="10.0.0.1",
+                                     **data)
+        return per_request(started)
+
+    fields = [f for f in Response._meta.concrete_fields if not f.primary_key]
+    insert = (f"INSERT INTO surveys_response ({', '.join(f.column for f in fields)}) "  # noqa: S608
+              f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING id")
+
+    def one_insert(row: Any, *_args: Any, **_kwargs: Any) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(insert, [f.get_db_prep_save(f.pre_save(row, True), connection)
+                                    for f in fields])
+            row.pk = cursor.fetchone()[0]
+
+    def raw_rows() -> tuple[float, float, float]:
+        rows = [Response(campaign_id=load.pk, target_id=load.targets.first().pk,
+                         respondent_key=f"{time.time_ns()}-{n}", submission_key="s",
+                         choices=bytes(22), extra={}) for n in range(per_round)]
+        started = clocks()
+        for row in rows:
+            one_insert(row)
+        return per_request(started)
+
+    class NoCursor:
+        def __enter__(self) -> NoCursor:
+            return self
+
+        def __exit__(self, *_exc: object) -> None:
+            return None
+
+        def execute(self, *_args: object) -> None:
+            return None
+
+        def fetchone(self) -> tuple[int]:
+            return (1,)
+
+    no_atomic = mock.patch.object(services.transaction, "atomic",
+                                  lambda *a, **k: contextlib.nullcontext())
+    variants: dict[str, Callable[[], tuple[float, float, float]]] = {
+        "ceiling (bare view)": lambda: over_http(BARE_PATH),
+        "ceiling without its INSERT": lambda: _patched(
+            mock.patch("surveys_bench_urls.connection", mock.Mock(cursor=NoCursor)),
+            lambda: over_http(BARE_PATH)),
+        "product (POST …/responses)": lambda: over_http(PRODUCT_PATH),
+        "product without response_submit": lambda: _patched(
+            mock.patch.object(services, "response_submit", lambda **_k: (1, True)),
+            lambda: over_http(PRODUCT_PATH)),
+        "response_submit alone": direct,
+        "one INSERT of a response row": raw_rows,
+        "what-if: response_submit, no explicit transaction": lambda: _patched(
+            no_atomic, direct),
+        "what-if: … and one SQL INSERT for Model.save": lambda: _patched(
+            no_atomic, lambda: _patched(mock.patch.object(Response, "save", one_insert),
+                                        direct)),
+    }
+    found: dict[str, list[tuple[float, float, float]]] = {name: [] for name in variants}
+    with override_settings(ROOT_URLCONF="surveys_bench_urls", SURVEY_RATE_LIMIT=0,
+                           ALLOWED_HOSTS=["testserver"]):
+        for action in variants.values():  # warm up
+            action()
+        for _round in range(rounds):
+            for name, action in variants.items():
+                found[name].append(action())
+    print(f"\nwhere a submission's time goes (in-process, ms per request, median of {rounds})")
+    print(f"  {'CPU: Python + PostgreSQL':>26} {'wall':>6}")
+    summary = {}
+    for name, values in found.items():
+        wall, python, database = (median([v[i] for v in values]) for i in range(3))
+        summary[name] = python + database
+        print(f"  {python:8.3f} + {database:5.3f} = {python + database:5.3f} {wall:6.3f}  {name}")
+    return summary
+
+
+def _patched(patcher: Any, action: Callable[[], Any]) -> Any:
+    with patcher:
+        return action()
+
+
 # ---------------------------------------------------------------------------------------------
 # (b) results over a million responses
 
@@ -682,7 +814,9 @@ def main() -> None:
     parser.add_argument("--slice", type=int, default=100_000,
                         help="rows of the openpyxl export baseline")
     parser.add_argument("--naive", type=int, default=100_000, help="rows of the naive ORM loop")
-    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--profile", action="store_true",
+                        help="also where a submission's time goes, and compute's and the "
+                             "integrity review's profiles")
     parser.add_argument("--reuse", action="store_true",
                         help="keep the database of an earlier run of this script")
     parser.add_argument("--child", choices=["job", "openpyxl", "csv"], help=argparse.SUPPRESS)
@@ -702,6 +836,8 @@ def main() -> None:
     if "load" in args.parts:
         figures = load_test(args, url)
         summaries.append(lambda: load_summary(figures, args))
+        if args.profile:
+            submission_breakdown(max(args.load_runs, 5))
     if "results" in args.parts:
         found_results = results_bench(args)
         summaries.append(lambda: results_summary(found_results, args))
