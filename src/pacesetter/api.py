@@ -40,10 +40,10 @@ api = NinjaAPI(
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
 )
+api.add_router("/public", public_surveys_router)  # first: the busiest path, matched first
 api.add_router("/", orgs_router)
 api.add_router("/assessment", assessment_router)
 api.add_router("/surveys", surveys_router)
-api.add_router("/public", public_surveys_router)
 
 
 def _answer(request: HttpRequest, status: int, detail: str, **extra: Any) -> HttpResponse:

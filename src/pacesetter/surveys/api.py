@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
-from ninja import Router, Status
+from django.http import HttpRequest, JsonResponse
+from ninja import Router
 from ninja.pagination import paginate
 
 from pacesetter.orgs.api import Page
@@ -29,7 +29,9 @@ def response_create(request: HttpRequest, link_token: str, payload: ResponseIn) 
         token=link_token, respondent=payload.respondent, answers=payload.answers,
         submission=payload.submission or "", duration=payload.duration,
         ip=clients.client_ip(request), user=request.user)
-    return Status(201 if created else 200, {"id": response_id, "created": created})
+    # Answered as is: the schemas above document it; validating these two fields cost a tenth
+    # of the request on the busiest endpoint.
+    return JsonResponse({"id": response_id, "created": created}, status=201 if created else 200)
 
 
 @router.get("/campaigns", response=list[CampaignOut], summary="Survey campaigns the caller sees")
