@@ -179,6 +179,7 @@ PAGE_CASES = [
     ("post", "/surveys/questionnaires/{qn}/items/Q1/remove/", {}),
     ("post", "/surveys/questionnaires/{qn}/items/Q1/move/", {"step": "up"}),
     ("get", "/surveys/campaigns/{camp}/", None),
+    ("get", "/projects/{proj}/", None),
     ("post", "/surveys/campaigns/{camp}/close/status/", {}),
     ("get", "/surveys/campaigns/{camp}/distribution/", None),
     ("get", "/surveys/campaigns/{camp}/distribution.docx", None),
@@ -225,7 +226,19 @@ def a_plan(tree, county_admin):
         title="乡镇考核 结果", unit_path=tree.county_a.path, rows_total=2)
     export_services.export_run(export_id=job.pk)
     _a_campaign(tree, county_admin)
+    _a_project(tree, county_admin)
     return plan
+
+
+def _a_project(tree, county_admin):
+    """County A's portfolio with a draft project its township proposed."""
+    from pacesetter.projects import services as project_services
+    from pacesetter.projects.services import ProjectData
+
+    portfolio = project_services.portfolio_create(actor=county_admin, owner=tree.county_a,
+                                                  title="乡镇创新项目", year=2026)
+    project_services.project_create(actor=county_admin, portfolio=portfolio,
+                                    proposed_by=tree.township_a1, data=ProjectData("网格治理"))
 
 
 def _a_campaign(tree, county_admin):
@@ -257,6 +270,7 @@ def fill(template, tree):
     from pacesetter.assessment.models import AssessmentPlan, Attachment, Indicator, ListEntry
     from pacesetter.exports.models import ExportJob
     from pacesetter.orgs.models import User
+    from pacesetter.projects.models import Project
     from pacesetter.surveys.models import Campaign, Questionnaire, Response, Target
 
     account = User.objects.filter(username="reporter").first()
@@ -272,7 +286,8 @@ def fill(template, tree):
            "{camp}": getattr(Campaign.objects.first(), "pk", 0),
            "{tgt}": getattr(Target.objects.first(), "pk", 0),
            "{qn}": getattr(Questionnaire.objects.first(), "pk", 0),
-           "{resp}": getattr(Response.objects.first(), "pk", 0)}
+           "{resp}": getattr(Response.objects.first(), "pk", 0),
+           "{proj}": getattr(Project.objects.first(), "pk", 0)}
     text = json.dumps(template) if not isinstance(template, str) else template
     for key, value in ids.items():
         text = text.replace(f'"{key}"', str(value)).replace(key, str(value))

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "pacesetter.audit",
     "pacesetter.assessment",
     "pacesetter.surveys",
+    "pacesetter.projects",
     "pacesetter.notifications",
     "pacesetter.exports",
     "pacesetter.web",

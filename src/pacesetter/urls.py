@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("pacesetter.audit.urls")),
     path("", include("pacesetter.assessment.urls")),
     path("", include("pacesetter.surveys.urls")),
+    path("", include("pacesetter.projects.urls")),
     path("", include("pacesetter.notifications.urls")),
     path("", include("pacesetter.exports.urls")),
 ]

@@ -1,0 +1,268 @@
+"""Projects and roadshows, as their services behave: who may do what, what is refused, what
+is recorded."""
+
+import pytest
+
+from pacesetter.audit.models import AuditEntry
+from pacesetter.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from pacesetter.notifications.models import Notification
+from pacesetter.projects import services
+from pacesetter.projects.models import (
+    ClaimState,
+    Milestone,
+    PresentationState,
+    ProjectState,
+    RoadshowState,
+    Score,
+)
+from pacesetter.projects.services import JudgeData, MilestoneData, ProjectData
+from tests.factories import user_with_role
+from tests.projects.conftest import days
+
+POINTS = {"innovation": 25, "effect": 26, "replicable": 15, "presentation": 16}
+
+
+# --- projects and their lifecycle ------------------------------------------------------------
+
+def test_a_unit_proposes_a_project_and_the_department_approves_it(running, tree):
+    assert running.state == ProjectState.IN_PROGRESS
+    assert running.lead_unit == tree.county_a
+    assert running.proposed_by == tree.county_a
+    assert [m.title for m in running.milestones.all()] == ["方案制定", "全面推开", "总结验收"]
+    entries = AuditEntry.objects.filter(object_type="projects.project",
+                                        object_id=str(running.pk))
+    assert [e.action for e in entries.order_by("pk")] == ["create", "update", "update", "update"]
+
+
+def test_the_lead_unit_cannot_approve_its_own_project(portfolio, county_admin, tree):
+    project = services.project_create(actor=county_admin, portfolio=portfolio,
+                                      proposed_by=tree.county_a, data=ProjectData("自提项目"))
+    services.project_step(actor=county_admin, project=project, step="submit")
+    with pytest.raises(PermissionDenied):
+        services.project_step(actor=county_admin, project=project, step="approve")
+    project.refresh_from_db()
+    assert project.state == ProjectState.SUBMITTED
+
+
+def test_returning_a_project_needs_a_reason_and_it_can_be_resubmitted(
+        portfolio, county_admin, province_admin, tree):
+    project = services.project_create(actor=county_admin, portfolio=portfolio,
+                                      proposed_by=tree.county_a, data=ProjectData("自提项目"))
+    services.project_step(actor=county_admin, project=project, step="submit")
+    with pytest.raises(ValidationFailed):
+        services.project_step(actor=province_admin, project=project, step="return")
+    services.project_step(actor=province_admin, project=project, step="return",
+                          note="目标不够具体")
+    project.refresh_from_db()
+    assert (project.state, project.review_note) == (ProjectState.RETURNED, "目标不够具体")
+    services.project_step(actor=county_admin, project=project, step="submit")
+    project.refresh_from_db()
+    assert project.state == ProjectState.SUBMITTED
+
+
+def test_a_step_from_the_wrong_state_is_refused(running, province_admin):
+    with pytest.raises(Conflict):
+        services.project_step(actor=province_admin, project=running, step="approve")
+
+
+def test_acceptance_needs_a_grade_and_then_the_project_no_longer_changes(
+        running, county_admin, province_admin):
+    services.project_step(actor=county_admin, project=running, step="request_acceptance")
+    with pytest.raises(ValidationFailed):
+        services.project_step(actor=province_admin, project=running, step="accept")
+    services.project_step(actor=province_admin, project=running, step="accept",
+                          grade="excellent")
+    running.refresh_from_db()
+    assert (running.state, running.grade) == (ProjectState.ACCEPTED, "excellent")
+    with pytest.raises(Conflict):
+        services.project_update(actor=province_admin, project=running,
+                                data=ProjectData("改名"))
+
+
+def test_a_unit_cannot_propose_for_a_unit_it_does_not_administer(portfolio, county_admin, tree):
+    with pytest.raises(PermissionDenied):
+        services.project_create(actor=county_admin, portfolio=portfolio,
+                                proposed_by=tree.county_b, data=ProjectData("越权"))
+
+
+def test_a_bad_plan_names_each_problem_and_creates_nothing(portfolio, province_admin):
+    with pytest.raises(ValidationFailed) as refused:
+        services.project_create(
+            actor=province_admin, portfolio=portfolio,
+            data=ProjectData(" ", starts_on=days(10), deadline=days(5)),
+            milestones=[MilestoneData("", days(1)), MilestoneData("晚了", days(30))])
+    fields = [e["field"] for e in refused.value.extra["errors"]]
+    assert fields == ["title", "deadline", "milestones.1", "milestones.2"]
+    assert not portfolio.projects.exists()
+
+
+# --- claims ----------------------------------------------------------------------------------
+
+def test_two_way_selection_makes_the_first_approved_unit_the_lead(
+        listed, county_admin, outsider, province_admin, tree):
+    claim_a = services.claim_apply(actor=county_admin, project=listed, unit=tree.county_a,
+                                   plan="在全县推开")
+    claim_b = services.claim_apply(actor=outsider, project=listed, unit=tree.county_b,
+                                   plan="先行试点")
+    services.claim_decide(actor=province_admin, claim=claim_b, approve=True)
+    services.claim_decide(actor=province_admin, claim=claim_a, approve=True)
+    listed.refresh_from_db()
+    assert listed.state == ProjectState.APPROVED
+    assert listed.lead_unit == tree.county_b
+    assert list(listed.co_units.all()) == [tree.county_a]
+    claim_a.refresh_from_db()
+    assert claim_a.state == ClaimState.APPROVED
+    with pytest.raises(Conflict):
+        services.claim_decide(actor=province_admin, claim=claim_a, approve=False)
+
+
+def test_a_claim_needs_a_plan_and_a_listed_project(listed, running, county_admin, tree):
+    with pytest.raises(ValidationFailed):
+        services.claim_apply(actor=county_admin, project=listed, unit=tree.county_a, plan=" ")
+    with pytest.raises(Conflict):
+        services.claim_apply(actor=county_admin, project=running, unit=tree.county_a,
+                             plan="计划")
+
+
+def test_a_unit_claims_only_for_units_it_administers(listed, county_admin, tree):
+    with pytest.raises(PermissionDenied):
+        services.claim_apply(actor=county_admin, project=listed, unit=tree.county_b,
+                             plan="计划")
+
+
+def test_only_the_organizer_decides_claims(listed, county_admin, tree):
+    claim = services.claim_apply(actor=county_admin, project=listed, unit=tree.county_a,
+                                 plan="计划")
+    with pytest.raises(PermissionDenied):
+        services.claim_decide(actor=county_admin, claim=claim, approve=True)
+
+
+# --- progress and follow-ups -----------------------------------------------------------------
+
+def test_a_progress_report_moves_milestones_forward_and_completes_them(running, reporter):
+    second = running.milestones.get(title="全面推开")
+    update = services.progress_report(actor=reporter, project=running, text="已覆盖 80% 社区",
+                                      percents={second.pk: 100})
+    second.refresh_from_db()
+    assert (second.percent, second.done_on is not None) == (100, True)
+    assert update.percents == {str(second.pk): 100}
+
+
+def test_progress_never_goes_back_and_bad_percents_change_nothing(running, reporter):
+    first = running.milestones.get(title="方案制定")
+    third = running.milestones.get(title="总结验收")
+    with pytest.raises(ValidationFailed) as refused:
+        services.progress_report(actor=reporter, project=running, text="回退",
+                                 percents={first.pk: 50, third.pk: 101, 999999: 10})
+    assert len(refused.value.extra["errors"]) == 3
+    assert not running.updates.exists()
+    assert Milestone.objects.get(pk=first.pk).percent == 100
+
+
+def test_another_county_cannot_report_on_the_project(running, outsider):
+    with pytest.raises(PermissionDenied):
+        services.progress_report(actor=outsider, project=running, text="不是我的")
+
+
+def test_a_follow_up_notifies_the_owner_and_waits_for_the_reply(
+        running, province_admin, county_admin, tree):
+    owner_user = user_with_role("reporter", tree.county_a, person=tree.person_a)
+    follow_up = services.follow_up_raise(actor=province_admin, project=running,
+                                         reason="节点已逾期，请说明")
+    note = Notification.objects.get(recipient=owner_user)
+    assert "红色物业" in note.title and note.url.endswith(f"/projects/{running.pk}/")
+    services.follow_up_reply(actor=county_admin, follow_up=follow_up, reply="本周内完成")
+    follow_up.refresh_from_db()
+    assert follow_up.reply == "本周内完成" and follow_up.replied_at is not None
+    assert Notification.objects.filter(recipient=province_admin).exists()
+    with pytest.raises(Conflict):
+        services.follow_up_reply(actor=county_admin, follow_up=follow_up, reply="再答")
+
+
+# --- roadshows -------------------------------------------------------------------------------
+
+def _open(roadshow, province_admin, *projects):
+    presentations = services.presentations_set(actor=province_admin, roadshow=roadshow,
+                                               projects=list(projects))
+    for presentation in presentations:
+        services.presentation_move(actor=province_admin, presentation=presentation,
+                                   state=PresentationState.OPEN)
+    return presentations
+
+
+def test_a_judge_scores_changes_the_score_and_is_shut_out_when_the_chair_closes(
+        roadshow, running, province_admin):
+    (judge,) = services.judges_add(actor=province_admin, roadshow=roadshow,
+                                   judges=[JudgeData("张评委")])
+    (presentation,) = _open(roadshow, province_admin, running)
+    roadshow.refresh_from_db()
+    assert roadshow.state == RoadshowState.LIVE
+    services.score_submit(judge=judge, presentation_id=presentation.pk, points=POINTS)
+    services.score_submit(judge=judge, presentation_id=presentation.pk,
+                          points={**POINTS, "innovation": 29})
+    score = Score.objects.get()
+    assert (score.total, score.points["innovation"]) == (86.0, 29.0)
+    services.presentation_move(actor=province_admin, presentation=presentation,
+                               state=PresentationState.CLOSED, comment="亮点突出")
+    with pytest.raises(Conflict):
+        services.score_submit(judge=judge, presentation_id=presentation.pk, points=POINTS)
+    assert Score.objects.get().total == 86.0
+
+
+def test_points_outside_the_rubric_are_refused_by_criterion(roadshow, running, province_admin):
+    (judge,) = services.judges_add(actor=province_admin, roadshow=roadshow,
+                                   judges=[JudgeData("张评委")])
+    (presentation,) = _open(roadshow, province_admin, running)
+    with pytest.raises(ValidationFailed) as refused:
+        services.score_submit(judge=judge, presentation_id=presentation.pk,
+                              points={**POINTS, "innovation": 31, "effect": "好"})
+    assert {e["field"] for e in refused.value.extra["errors"]} == {
+        "points.innovation", "points.effect"}
+    assert not Score.objects.exists()
+
+
+def test_a_judge_from_the_presenting_unit_is_excluded(roadshow, running, province_admin, tree):
+    (judge,) = services.judges_add(actor=province_admin, roadshow=roadshow,
+                                   judges=[JudgeData("本县评委", unit=tree.township_a1)])
+    (presentation,) = _open(roadshow, province_admin, running)
+    with pytest.raises(PermissionDenied):
+        services.score_submit(judge=judge, presentation_id=presentation.pk, points=POINTS)
+
+
+def test_grade_quotas_are_enforced_per_judge(tree, province_admin, portfolio, running, listed):
+    roadshow = services.roadshow_create(
+        actor=province_admin, owner=tree.province, title="验收评审", held_on=days(0),
+        criteria=[{"code": "total", "name": "综合", "max": 100}],
+        grade_quotas={"excellent": 1})
+    (judge,) = services.judges_add(actor=province_admin, roadshow=roadshow,
+                                   judges=[JudgeData("李评委")])
+    first, second = _open(roadshow, province_admin, running, listed)
+    services.score_submit(judge=judge, presentation_id=first.pk, points={"total": 95},
+                          grade="excellent")
+    with pytest.raises(Conflict):
+        services.score_submit(judge=judge, presentation_id=second.pk, points={"total": 96},
+                              grade="excellent")
+    with pytest.raises(ValidationFailed):
+        services.score_submit(judge=judge, presentation_id=second.pk, points={"total": 96})
+    services.score_submit(judge=judge, presentation_id=first.pk, points={"total": 95},
+                          grade="excellent")
+    assert Score.objects.count() == 1
+
+
+def test_only_the_organizer_chairs(roadshow, county_admin, running):
+    with pytest.raises(PermissionDenied):
+        services.judges_add(actor=county_admin, roadshow=roadshow, judges=[JudgeData("x")])
+
+
+def test_a_scoring_link_of_another_roadshow_finds_nothing(
+        roadshow, running, province_admin, tree):
+    other = services.roadshow_create(actor=province_admin, owner=tree.province, title="另一场",
+                                     held_on=days(1), criteria=[{"code": "t", "name": "综合",
+                                                                  "max": 10}])
+    (judge,) = services.judges_add(actor=province_admin, roadshow=other,
+                                   judges=[JudgeData("王评委")])
+    (presentation,) = _open(roadshow, province_admin, running)
+    with pytest.raises(NotFound):
+        services.score_submit(judge=judge, presentation_id=presentation.pk, points={"t": 5})
+    with pytest.raises(NotFound):
+        services.judge_by_token("not-a-token")
