@@ -360,11 +360,8 @@ def submission_breakdown(rounds: int, per_round: int = 1000) -> dict[str, float]
     network, one request at a time): CPU milliseconds per request, this process's and its
     PostgreSQL backend's (what limits a saturated server; a round trip's wait is not in it),
     and wall milliseconds, of the ceiling and the product, each without its database work,
-    the service alone, one bare INSERT of a response row, and what-ifs of
-    ``services.response_submit`` (its lone INSERT outside an explicit transaction; and as one
-    SQL INSERT instead of ``Model.save``), patched in this process only. Medians of
-    ``rounds`` alternating rounds."""
-    import contextlib
+    the service alone, and its INSERT of a response row alone (``services._insert_new``).
+    Medians of ``rounds`` alternating rounds."""
     import random
     from unittest import mock
 
@@ -413,23 +410,14 @@ def submission_breakdown(rounds: int, per_round: int = 1000) -> dict[str, float]
                                      **data)
         return per_request(started)
 
-    fields = [f for f in Response._meta.concrete_fields if not f.primary_key]
-    insert = (f"INSERT INTO surveys_response ({', '.join(f.column for f in fields)}) "  # noqa: S608
-              f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING id")
-
-    def one_insert(row: Any, *_args: Any, **_kwargs: Any) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(insert, [f.get_db_prep_save(f.pre_save(row, True), connection)
-                                    for f in fields])
-            row.pk = cursor.fetchone()[0]
-
     def raw_rows() -> tuple[float, float, float]:
-        rows = [Response(campaign_id=load.pk, target_id=load.targets.first().pk,
+        target_id = load.targets.values_list("pk", flat=True).first()
+        rows = [Response(campaign_id=load.pk, target_id=target_id,
                          respondent_key=f"{time.time_ns()}-{n}", submission_key="s",
                          choices=bytes(22), extra={}) for n in range(per_round)]
         started = clocks()
         for row in rows:
-            one_insert(row)
+            services._insert_new(row)
         return per_request(started)
 
     class NoCursor:
@@ -445,8 +433,6 @@ def submission_breakdown(rounds: int, per_round: int = 1000) -> dict[str, float]
         def fetchone(self) -> tuple[int]:
             return (1,)
 
-    no_atomic = mock.patch.object(services.transaction, "atomic",
-                                  lambda *a, **k: contextlib.nullcontext())
     variants: dict[str, Callable[[], tuple[float, float, float]]] = {
         "ceiling (bare view)": lambda: over_http(BARE_PATH),
         "ceiling without its INSERT": lambda: _patched(
@@ -458,11 +444,6 @@ def submission_breakdown(rounds: int, per_round: int = 1000) -> dict[str, float]
             lambda: over_http(PRODUCT_PATH)),
         "response_submit alone": direct,
         "one INSERT of a response row": raw_rows,
-        "what-if: response_submit, no explicit transaction": lambda: _patched(
-            no_atomic, direct),
-        "what-if: … and one SQL INSERT for Model.save": lambda: _patched(
-            no_atomic, lambda: _patched(mock.patch.object(Response, "save", one_insert),
-                                        direct)),
     }
     found: dict[str, list[tuple[float, float, float]]] = {name: [] for name in variants}
     with override_settings(ROOT_URLCONF="surveys_bench_urls", SURVEY_RATE_LIMIT=0,

@@ -266,3 +266,14 @@ def test_a_scoring_link_of_another_roadshow_finds_nothing(
         services.score_submit(judge=judge, presentation_id=presentation.pk, points={"t": 5})
     with pytest.raises(NotFound):
         services.judge_by_token("not-a-token")
+
+
+def test_reordering_the_running_order_keeps_each_presentation(
+        roadshow, running, listed, province_admin):
+    first, second = services.presentations_set(actor=province_admin, roadshow=roadshow,
+                                               projects=[running, listed])
+    again = services.presentations_set(actor=province_admin, roadshow=roadshow,
+                                       projects=[listed, running])
+    assert [(p.pk, p.position) for p in again] == [(second.pk, 1), (first.pk, 2)]
+    assert list(roadshow.presentations.values_list("project__title", flat=True)) == [
+        "党建引领基层治理", "红色物业"]

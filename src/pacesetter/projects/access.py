@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy
 
 from pacesetter.errors import NotFound, PermissionDenied
 from pacesetter.orgs import scope
-from pacesetter.orgs.models import Unit
 from pacesetter.projects import lifecycle
 from pacesetter.projects.models import Portfolio, Project, ProjectState, Roadshow
 
@@ -89,16 +88,6 @@ def roles_on(actor: Any, project: Project) -> set[str]:
     if scope.report_scope(actor).contains(lead.path):
         roles.add(lifecycle.LEAD)
     return roles
-
-
-def require_lead(actor: Any, project: Project) -> None:
-    if not roles_on(actor, project):
-        raise PermissionDenied(str(LEAD_DENIED))
-
-
-def claimable_units(actor: Any) -> QuerySet[Unit]:
-    """The units the actor may claim projects for: those they administer."""
-    return scope.units_in_scope(actor, for_write=True)
 
 
 def roadshows_in_scope(actor: Any) -> QuerySet[Roadshow]:

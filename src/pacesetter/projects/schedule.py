@@ -64,7 +64,7 @@ def percent_complete(milestones: Iterable[MilestoneFacts]) -> int:
 
 
 def report_due(last_report: datetime.date | None, started: datetime.date | None,
-               cadence: str, today: datetime.date) -> datetime.date | None:
+               cadence: str) -> datetime.date | None:
     """The date the next progress report was due by: a day, a week or a month (30 days)
     after the last one, or after the project started; ``None`` before it starts."""
     since = last_report or started
@@ -77,5 +77,5 @@ def report_due(last_report: datetime.date | None, started: datetime.date | None,
 def report_late(last_report: datetime.date | None, started: datetime.date | None,
                 cadence: str, today: datetime.date) -> bool:
     """Whether the owner is late with the cadence's progress report."""
-    due = report_due(last_report, started, cadence, today)
+    due = report_due(last_report, started, cadence)
     return due is not None and due < today

@@ -44,22 +44,23 @@ def project_overview(*, actor: Any, project: Project,
     today = today or timezone.localdate()
     portfolio = project.portfolio
     milestones = list(project.milestones.all())
+    known = [facts(m) for m in milestones]
     last = project.updates.order_by("-reported_at").values_list("reported_at", flat=True).first()
     last_day = timezone.localdate(last) if last else None
     running = project.state in lifecycle.RUNNING
     roles = access.roles_on(actor, project)
     return ProjectOverview(
         project=project,
-        health=schedule.project_health([facts(m) for m in milestones], today,
-                                       portfolio.at_risk_days, project.deadline),
-        percent=schedule.percent_complete([facts(m) for m in milestones]),
-        milestones=[MilestoneView(m, schedule.milestone_state(facts(m), today,
+        health=schedule.project_health(known, today, portfolio.at_risk_days,
+                                       project.deadline),
+        percent=schedule.percent_complete(known),
+        milestones=[MilestoneView(m, schedule.milestone_state(f, today,
                                                               portfolio.at_risk_days))
-                    for m in milestones],
+                    for m, f in zip(milestones, known, strict=True)],
         report_late=running and schedule.report_late(last_day, project.starts_on,
                                                      portfolio.cadence, today),
-        next_report_due=schedule.report_due(last_day, project.starts_on, portfolio.cadence,
-                                            today) if running else None,
+        next_report_due=schedule.report_due(last_day, project.starts_on,
+                                            portfolio.cadence) if running else None,
         roles=roles,
         steps=lifecycle.steps_from(project.state, roles),
     )

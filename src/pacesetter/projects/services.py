@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -110,39 +110,31 @@ class MilestoneData:
     percent: int = 0
 
 
-@dataclass
-class _Problems:
-    found: dict[str, str] = field(default_factory=dict)
-
-    def add(self, key: str, message: str) -> None:
-        self.found.setdefault(key, message)
-
-
 def _plan_problems(data: ProjectData, portfolio: Portfolio,
                    milestones: Sequence[MilestoneData] = ()) -> dict[str, str]:
-    problems = _Problems()
+    problems: dict[str, str] = {}  # the first problem of each field
     if not data.title.strip():
-        problems.add("title", _("Give the project a title."))
+        problems.setdefault("title", _("Give the project a title."))
     if len(data.title) > 200:
-        problems.add("title", _("Keep the title under 200 characters."))
+        problems.setdefault("title", _("Keep the title under 200 characters."))
     if data.starts_on and data.deadline and data.deadline < data.starts_on:
-        problems.add("deadline", _("The deadline is before the start."))
+        problems.setdefault("deadline", _("The deadline is before the start."))
     for unit in [u for u in (data.lead_unit, *data.co_units) if u is not None]:
         if not unit.path.startswith(portfolio.owner.path):
-            problems.add("lead_unit", _("“%(unit)s” is not under the organizer.")
+            problems.setdefault("lead_unit", _("“%(unit)s” is not under the organizer.")
                          % {"unit": unit.name})
     if data.budget is not None and data.budget < 0:
-        problems.add("budget", _("The budget cannot be negative."))
+        problems.setdefault("budget", _("The budget cannot be negative."))
     for number, milestone in enumerate(milestones, start=1):
         key = f"milestones.{number}"
         if not milestone.title.strip():
-            problems.add(key, _("Milestone %(n)d has no title.") % {"n": number})
+            problems.setdefault(key, _("Milestone %(n)d has no title.") % {"n": number})
         elif not 0 <= milestone.percent <= 100:
-            problems.add(key, _("Milestone %(n)d: give 0 to 100%%.") % {"n": number})
+            problems.setdefault(key, _("Milestone %(n)d: give 0 to 100%%.") % {"n": number})
         elif data.deadline and milestone.due_on > data.deadline:
-            problems.add(key, _("Milestone %(n)d is due after the project's deadline.")
+            problems.setdefault(key, _("Milestone %(n)d is due after the project's deadline.")
                          % {"n": number})
-    return problems.found
+    return problems
 
 
 @transaction.atomic
@@ -219,9 +211,9 @@ def milestones_replace(*, actor: Any, project: Project, milestones: Sequence[Mil
     if project.state in lifecycle.FINISHED:
         raise Conflict(str(FINISHED_REFUSED))
     roles = access.roles_on(actor, project)
-    if lifecycle.ORGANIZER not in roles and project.state not in lifecycle.EDITABLE_BY_LEAD:
+    if lifecycle.ORGANIZER not in roles and not (
+            lifecycle.LEAD in roles and project.state in lifecycle.EDITABLE_BY_LEAD):
         raise PermissionDenied(_("You may not change this project now."))
-    access.require_lead(actor, project)
     plan = ProjectData(title=project.title, deadline=project.deadline)
     _refuse(_plan_problems(plan, project.portfolio, milestones))
     old = {m.title: m for m in project.milestones.all()}
@@ -575,14 +567,11 @@ def presentations_set(*, actor: Any, roadshow: Roadshow, projects: Sequence[Proj
     ids = [p.pk for p in projects]
     if len(set(ids)) != len(ids):
         raise ValidationFailed(_("A project is listed twice."))
-    outside = [p.title for p in projects
-               if not access.projects_in_scope(actor).filter(pk=p.pk).exists()]
-    if outside:
+    if access.projects_in_scope(actor).filter(pk__in=ids).count() != len(ids):
         raise NotFound(_("Project not found."))
     scored = set(Score.objects.filter(presentation__roadshow=roadshow).values_list(
         "presentation__project_id", flat=True))
-    missing = scored - set(ids)
-    if missing:
+    if scored - set(ids):
         raise Conflict(_("Projects already scored cannot be taken off the roadshow."))
     existing = {p.project_id: p for p in roadshow.presentations.all()}
     roadshow.presentations.exclude(project_id__in=ids).delete()
@@ -590,9 +579,10 @@ def presentations_set(*, actor: Any, roadshow: Roadshow, projects: Sequence[Proj
     for position, project in enumerate(projects, start=1):
         presentation = existing.get(project.pk) or Presentation(roadshow=roadshow,
                                                                 project=project)
-        presentation.position = position
-        presentation.save()
+        presentation.position, presentation.project = position, project
         rows.append(presentation)
+    Presentation.objects.bulk_update([p for p in rows if p.pk], ["position"])
+    Presentation.objects.bulk_create([p for p in rows if not p.pk])
     entry_record(actor=actor, obj=roadshow, action=AuditAction.UPDATE,
                  unit_path=roadshow.owner.path,
                  after={"presentations": [f"{p.position}. {p.project.title}" for p in rows]})
