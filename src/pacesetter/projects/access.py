@@ -9,6 +9,7 @@ unit's administrators and reporters report progress and take the lead's steps.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -18,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from pacesetter.errors import NotFound, PermissionDenied
 from pacesetter.orgs import scope
 from pacesetter.projects import lifecycle
-from pacesetter.projects.models import Portfolio, Project, ProjectState, Roadshow
+from pacesetter.projects.models import Judge, Portfolio, Project, ProjectState, Roadshow
 
 RUN_DENIED = gettext_lazy("Only the administrators of the organizer may do this.")
 LEAD_DENIED = gettext_lazy("Only the lead unit may do this.")
@@ -112,3 +113,13 @@ def get_roadshow_in_scope(actor: Any, roadshow_id: Any, *, for_write: bool = Fal
 
 def can_chair(actor: Any, roadshow: Roadshow) -> bool:
     return scope.manage_scope(actor).contains(roadshow.owner.path)
+
+
+def conflicted(judge: Judge, project: Project, co_unit_paths: Iterable[str] = ()) -> bool:
+    """A judge from the presenting unit (the lead unit, a co-unit, or a unit inside one of
+    them) does not score the project."""
+    if judge.unit is None:
+        return False
+    paths = [p for p in (project.lead_unit.path if project.lead_unit else None,
+                         *co_unit_paths) if p]
+    return any(judge.unit.path.startswith(path) for path in paths)

@@ -3,13 +3,30 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+from django.db.models import Max, Q
 from django.utils import timezone
 
-from pacesetter.projects import access, lifecycle, schedule
-from pacesetter.projects.models import Milestone, Project
+from pacesetter.engine import rank as engine_rank
+from pacesetter.orgs.models import Person, Unit
+from pacesetter.projects import access, lifecycle, schedule, scoring
+from pacesetter.projects.models import (
+    Judge,
+    JudgeGroup,
+    Milestone,
+    Portfolio,
+    Presentation,
+    ProgressUpdate,
+    Project,
+    ProjectState,
+    Roadshow,
+    RoadshowState,
+    Score,
+)
 from pacesetter.projects.schedule import MilestoneFacts
 
 
@@ -64,3 +81,307 @@ def project_overview(*, actor: Any, project: Project,
         roles=roles,
         steps=lifecycle.steps_from(project.state, roles),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# portfolios: the list, the battle map (挂图作战) and the board
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    """A project as the battle map, the board and the lists show it."""
+
+    project: Project
+    health: str
+    percent: int
+    milestones: list[MilestoneView]
+    report_late: bool
+    last_report: datetime.date | None
+
+
+@dataclass(frozen=True)
+class PortfolioFilters:
+    unit: int | None = None
+    category: str = ""
+    leader: int | None = None
+    state: str = ""
+    health: str = ""
+    text: str = ""
+
+
+def portfolio_projects(*, actor: Any, portfolio: Portfolio,
+                       filters: PortfolioFilters = PortfolioFilters(),
+                       today: datetime.date | None = None) -> list[ProjectRow]:
+    """The portfolio's projects the actor sees, with their derived health, completion and
+    milestone states, filtered: ``unit`` keeps projects led or co-run by the unit or a unit
+    under it; ``health`` filters on the derived health. Two queries whatever the size."""
+    today = today or timezone.localdate()
+    projects = (access.projects_in_scope(actor).filter(portfolio=portfolio)
+                .select_related("lead_unit", "leader", "owner", "proposed_by")
+                .annotate(last_report=Max("updates__reported_at"))
+                .prefetch_related("milestones").order_by("code", "pk"))
+    if filters.unit is not None:
+        unit = Unit.objects.filter(pk=filters.unit).values_list("path", flat=True).first()
+        if unit is None:
+            return []
+        projects = projects.filter(Q(lead_unit__path__startswith=unit) | Q(
+            co_units__path__startswith=unit)).distinct()
+    if filters.category:
+        projects = projects.filter(category=filters.category)
+    if filters.leader is not None:
+        projects = projects.filter(leader_id=filters.leader)
+    if filters.state:
+        projects = projects.filter(state=filters.state)
+    if filters.text:
+        projects = projects.filter(Q(title__icontains=filters.text)
+                                   | Q(code__icontains=filters.text))
+    rows = [_project_row(project, portfolio, today) for project in projects]
+    if filters.health:
+        rows = [row for row in rows if row.health == filters.health]
+    return rows
+
+
+def _project_row(project: Project, portfolio: Portfolio, today: datetime.date) -> ProjectRow:
+    milestones = list(project.milestones.all())
+    known = [facts(m) for m in milestones]
+    last = getattr(project, "last_report", None)
+    last_day = timezone.localdate(last) if last else None
+    running = project.state in lifecycle.RUNNING
+    return ProjectRow(
+        project=project,
+        health=schedule.project_health(known, today, portfolio.at_risk_days, project.deadline)
+        if project.state != ProjectState.TERMINATED else schedule.DONE,
+        percent=schedule.percent_complete(known),
+        milestones=[MilestoneView(m, schedule.milestone_state(f, today, portfolio.at_risk_days))
+                    for m, f in zip(milestones, known, strict=True)],
+        report_late=running and schedule.report_late(last_day, project.starts_on,
+                                                     portfolio.cadence, today),
+        last_report=last_day)
+
+
+def health_counts(rows: Iterable[ProjectRow]) -> dict[str, int]:
+    """How many projects are overdue, at risk, on track, done: the battle map's legend."""
+    counts = dict.fromkeys(schedule.HEALTH_ORDER, 0)
+    for row in rows:
+        counts[row.health] += 1
+    return counts
+
+
+def board_columns(rows: Iterable[ProjectRow]) -> list[tuple[str, str, list[ProjectRow]]]:
+    """The board: one column per lifecycle state (code, label, rows), in lifecycle order,
+    the empty ones left out."""
+    by_state: dict[str, list[ProjectRow]] = {}
+    for row in rows:
+        by_state.setdefault(row.project.state, []).append(row)
+    return [(state, str(label), by_state[state])
+            for state, label in ProjectState.choices if state in by_state]
+
+
+def portfolio_filter_options(*, actor: Any, portfolio: Portfolio) -> dict[str, list[Any]]:
+    """What the battle map's filters offer: the categories, lead units and leaders in use."""
+    projects = access.projects_in_scope(actor).filter(portfolio=portfolio)
+    return {
+        "categories": sorted(set(projects.exclude(category="").values_list("category",
+                                                                           flat=True))),
+        "units": list(Unit.objects.filter(pk__in=projects.values("lead_unit"))
+                      .order_by("path").values("pk", "name")),
+        "leaders": list(Person.objects.filter(pk__in=projects.values("leader"))
+                        .order_by("name").values("pk", "name")),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# half-year and year-end review
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    """A project at a review: its completion on the review day, its best roadshow result as a
+    percentage of the rubric's maximum, the composite and the rank (1 = best)."""
+
+    project: Project
+    percent: int
+    roadshow_percent: float | None
+    composite: float
+    rank: int
+
+
+def review_day(year: int, period: str) -> datetime.date:
+    """The day a review looks at: 30 June for the half-year, 31 December for the year end."""
+    return datetime.date(year, 6, 30) if period == "half" else datetime.date(year, 12, 31)
+
+
+def portfolio_review(*, actor: Any, portfolio: Portfolio, period: str = "year",
+                     completion_weight: float = 0.5) -> list[ReviewRow]:
+    """Rank the portfolio's approved projects at the half-year or year end.
+
+    composite = w · completion + (1 − w) · roadshow, both in percent, where completion is the
+    mean of the milestones' percents reported by the review day (``percent_complete`` on the
+    progress history), and roadshow is the project's best result at a closed roadshow of the
+    portfolio held by the review day, as a share of the rubric's total. A project that has not
+    presented is ranked on completion alone (the weights renormalized over what it has, as the
+    judge groups are). Ties share a rank."""
+    day = review_day(portfolio.year, period)
+    rows = [row for row in portfolio_projects(actor=actor, portfolio=portfolio, today=day)
+            if row.project.state not in (ProjectState.DRAFT, ProjectState.LISTED,
+                                         ProjectState.SUBMITTED, ProjectState.RETURNED,
+                                         ProjectState.TERMINATED)]
+    percents = _percents_on(day, [row.project for row in rows])
+    shows = _roadshow_percents(portfolio, day)
+    weight = min(max(completion_weight, 0.0), 1.0)
+    scored = []
+    for row in rows:
+        percent = percents.get(row.project.pk, 0)
+        show = shows.get(row.project.pk)
+        composite = percent if show is None else weight * percent + (1 - weight) * show
+        scored.append((row.project, percent, show, round(composite, 2)))
+    values = [composite for *_rest, composite in scored]
+    ranks = engine_rank(values) if values else []
+    return sorted((ReviewRow(project, percent, show, composite, int(rank))
+                   for (project, percent, show, composite), rank in zip(scored, ranks,
+                                                                        strict=True)),
+                  key=lambda r: (r.rank, r.project.code, r.project.pk))
+
+
+def _percents_on(day: datetime.date, projects: list[Project]) -> dict[int, int]:
+    """Each project's completion as it stood on ``day``: a milestone's percent is the last one
+    reported by then (reports only raise it), 100 if it was done by then."""
+    if day >= timezone.localdate():
+        return {p.pk: schedule.percent_complete(facts(m) for m in p.milestones.all())
+                for p in projects}
+    end = timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+    reported: dict[int, int] = {}
+    for percents in ProgressUpdate.objects.filter(
+            project__in=projects, reported_at__lte=end).order_by("reported_at").values_list(
+            "percents", flat=True):
+        for key, value in percents.items():
+            reported[int(key)] = max(reported.get(int(key), 0), int(value))
+    result = {}
+    for project in projects:
+        known = [MilestoneFacts(due_on=m.due_on, percent=reported.get(m.pk, 0),
+                                done_on=m.done_on if m.done_on and m.done_on <= day else None)
+                 for m in project.milestones.all()]
+        result[project.pk] = schedule.percent_complete(known)
+    return result
+
+
+def _roadshow_percents(portfolio: Portfolio, day: datetime.date) -> dict[int, float]:
+    best: dict[int, float] = {}
+    for roadshow in portfolio.roadshows.filter(state=RoadshowState.CLOSED, held_on__lte=day):
+        top = sum(c.maximum for c in scoring.criteria_of(roadshow.criteria))
+        if top <= 0:
+            continue
+        for row in roadshow_standings(roadshow).rows:
+            if row.result is not None:
+                share = round(100 * row.result / top, 2)
+                best[row.project.pk] = max(best.get(row.project.pk, 0.0), share)
+    return best
+
+
+# ---------------------------------------------------------------------------------------------
+# roadshows
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A presentation's standing: its result (``None`` until scored), rank (0 = unscored),
+    how many judges scored, each group's trimmed mean, and the judges' grades."""
+
+    presentation: Presentation
+    project: Project
+    result: float | None
+    rank: int
+    count: int
+    group_means: list[float | None]
+    grades: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Standings:
+    roadshow: Roadshow
+    groups: list[JudgeGroup]
+    judges: list[Judge]
+    rows: list[Standing]  # in running order
+    scores: dict[tuple[int, int], Score]  # (presentation id, judge id) → score
+
+    @property
+    def ranked(self) -> list[Standing]:
+        """Scored presentations best first, then the unscored in running order."""
+        return sorted(self.rows, key=lambda s: (s.rank == 0, s.rank, s.presentation.position))
+
+    @property
+    def maximum(self) -> float:
+        return sum(c.maximum for c in scoring.criteria_of(self.roadshow.criteria))
+
+
+def roadshow_standings(roadshow: Roadshow) -> Standings:
+    """Every presentation's result: per judge group the trimmed mean of the judges' totals
+    (dropping ``drop_highest`` and ``drop_lowest``), combined by the groups' weights
+    (``scoring.panel_results``), and the rank. Three queries."""
+    groups = list(roadshow.groups.all())
+    judges = list(roadshow.judges.select_related("group", "unit"))
+    presentations = list(roadshow.presentations.select_related(
+        "project__lead_unit", "project__leader", "project__owner"))
+    scores = {(s.presentation_id, s.judge_id): s
+              for s in Score.objects.filter(presentation__roadshow=roadshow)}
+    group_index = {g.pk: n for n, g in enumerate(groups)}
+    totals = np.full((len(presentations), len(judges)), np.nan)
+    for i, presentation in enumerate(presentations):
+        for j, judge in enumerate(judges):
+            score = scores.get((presentation.pk, judge.pk))
+            if score is not None:
+                totals[i, j] = score.total
+    rows = []
+    if presentations and judges and groups:
+        panel = scoring.panel_results(
+            totals, [group_index[j.group_id] for j in judges], [g.weight for g in groups],
+            drop_highest=roadshow.drop_highest, drop_lowest=roadshow.drop_lowest)
+    for i, presentation in enumerate(presentations):
+        grades: dict[str, int] = {}
+        for judge in judges:
+            score = scores.get((presentation.pk, judge.pk))
+            if score is not None and score.grade:
+                grades[score.grade] = grades.get(score.grade, 0) + 1
+        if presentations and judges and groups:
+            result = None if np.isnan(panel.results[i]) else float(panel.results[i])
+            rows.append(Standing(
+                presentation=presentation, project=presentation.project, result=result,
+                rank=int(panel.ranks[i]), count=int(panel.counts[i]),
+                group_means=[None if np.isnan(v) else round(float(v), 2)
+                             for v in panel.group_means[i]], grades=grades))
+        else:
+            rows.append(Standing(presentation=presentation, project=presentation.project,
+                                 result=None, rank=0, count=0,
+                                 group_means=[None] * len(groups), grades=grades))
+    return Standings(roadshow=roadshow, groups=groups, judges=judges, rows=rows,
+                     scores=scores)
+
+
+@dataclass(frozen=True)
+class JudgeLine:
+    """A presentation on a judge's phone: the judge's score so far, and whether the judge is
+    from the presenting unit (then they do not score it)."""
+
+    presentation: Presentation
+    score: Score | None
+    conflicted: bool
+
+
+def judge_sheet(judge: Judge) -> list[JudgeLine]:
+    """The judge's scoring page: the presentations in running order with the judge's own
+    scores. Two queries (co-units prefetched for the conflict check)."""
+    presentations = judge.roadshow.presentations.select_related(
+        "project__lead_unit").prefetch_related("project__co_units")
+    mine = {s.presentation_id: s for s in judge.scores.all()}
+    return [JudgeLine(presentation=p, score=mine.get(p.pk),
+                      conflicted=access.conflicted(judge, p.project,
+                                            [u.path for u in p.project.co_units.all()]))
+            for p in presentations]
+
+
+def grades_used(judge: Judge) -> dict[str, int]:
+    """How many of each grade the judge has given, against the roadshow's quotas."""
+    used: dict[str, int] = {}
+    for grade in judge.scores.exclude(grade="").values_list("grade", flat=True):
+        used[grade] = used.get(grade, 0) + 1
+    return used

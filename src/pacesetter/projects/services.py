@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,7 @@ from pacesetter.orgs import scope
 from pacesetter.orgs.models import Person, Unit, User
 from pacesetter.projects import access, lifecycle, scoring
 from pacesetter.projects.models import (
+    Attachment,
     Cadence,
     Claim,
     ClaimState,
@@ -371,10 +372,11 @@ def claim_decide(*, actor: Any, claim: Claim, approve: bool, note: str = "") -> 
 @transaction.atomic
 def progress_report(*, actor: Any, project: Project, text: str,
                     percents: Mapping[int, int] | None = None,
-                    reported_at: datetime.datetime | None = None) -> ProgressUpdate:
-    """The lead unit reports progress: a text and the percent complete of milestones (by
-    id). A milestone's percent only goes up; at 100% it is done that day. The first report on
-    an approved project starts it."""
+                    reported_at: datetime.datetime | None = None,
+                    files: Sequence[Any] = ()) -> ProgressUpdate:
+    """The lead unit reports progress: a text, the percent complete of milestones (by id),
+    and photos or files (uploaded files). A milestone's percent only goes up; at 100% it is
+    done that day. The first report on an approved project starts it."""
     project = _locked(project)
     if lifecycle.LEAD not in access.roles_on(actor, project):
         raise PermissionDenied(str(access.LEAD_DENIED))
@@ -398,9 +400,9 @@ def progress_report(*, actor: Any, project: Project, text: str,
             errors.append({"field": f"percents.{key}",
                            "message": _("“%(title)s” was already at %(percent)d%%.")
                            % {"title": milestone.title, "percent": milestone.percent}})
+    errors.extend(_file_problems(files))
     if errors:
-        raise ValidationFailed(_("Please correct the percentages below."),
-                               extra={"errors": errors})
+        raise ValidationFailed(_("Please correct the report below."), extra={"errors": errors})
     now = reported_at or timezone.now()
     changed = []
     for key, value in percents.items():
@@ -414,13 +416,42 @@ def progress_report(*, actor: Any, project: Project, text: str,
     update = ProgressUpdate.objects.create(
         project=project, text=text, author=_user_or_none(actor), reported_at=now,
         percents={str(m.pk): m.percent for m in changed})
+    attachments = [Attachment(project=project, update=update, file=f, name=f.name[:200],
+                              size=f.size, uploaded_by=_user_or_none(actor)) for f in files]
+    for attachment in attachments:
+        attachment.save()
     if project.state == ProjectState.APPROVED:
         project.state = ProjectState.IN_PROGRESS
         project.save(update_fields=["state", "updated_at"])
     entry_record(actor=actor, obj=update, action=AuditAction.CREATE,
                  unit_path=_project_path(project),
-                 after={"text": text, "milestones": [_milestone_line(m) for m in changed]})
+                 after={"text": text, "milestones": [_milestone_line(m) for m in changed],
+                        "files": [a.name for a in attachments]})
     return update
+
+
+#: What a progress report may carry: photos, PDFs, Office documents.
+ATTACHMENT_TYPES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".pdf",
+                              ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".txt"})
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+ATTACHMENTS_PER_REPORT = 9
+
+
+def _file_problems(files: Sequence[Any]) -> list[dict[str, str]]:
+    problems = []
+    if len(files) > ATTACHMENTS_PER_REPORT:
+        problems.append({"field": "files", "message": _("Attach at most %(n)d files.")
+                         % {"n": ATTACHMENTS_PER_REPORT}})
+    for f in files:
+        suffix = "." + f.name.rsplit(".", 1)[-1].lower() if "." in f.name else ""
+        if suffix not in ATTACHMENT_TYPES:
+            problems.append({"field": "files", "message": _(
+                "“%(name)s”: attach photos, PDF or Office files.") % {"name": f.name}})
+        elif f.size > ATTACHMENT_MAX_BYTES:
+            problems.append({"field": "files", "message": _(
+                "“%(name)s” is larger than %(mb)d MB.") % {
+                "name": f.name, "mb": ATTACHMENT_MAX_BYTES // (1024 * 1024)}})
+    return problems
 
 
 @transaction.atomic
@@ -498,22 +529,10 @@ def roadshow_create(*, actor: Any, owner: Unit, title: str, held_on: datetime.da
     weights (one group "评委" of weight 1 when none are given)."""
     if not scope.manage_scope(actor).contains(owner.path):
         raise PermissionDenied(str(access.RUN_DENIED))
-    problems = {}
-    if not title.strip():
-        problems["title"] = _("Give the roadshow a title.")
-    if scoring.rubric_problems(criteria):
-        problems["criteria"] = _("Give each criterion a distinct code, a name and maximum "
-                                 "points between 0 and 1,000.")
-    if not (0 <= drop_highest <= 5 and 0 <= drop_lowest <= 5):
-        problems["drop_highest"] = _("Drop 0 to 5 scores at each end.")
-    quotas = {k: int(v) for k, v in (grade_quotas or {}).items()}
-    if any(k not in Grade.values or v < 0 for k, v in quotas.items()):
-        problems["grade_quotas"] = _("Quotas are counts of the grades 优秀, 良好, 合格, 不合格.")
     group_list = list(groups) or [(_("Judges"), 1.0)]
-    names = [name.strip() for name, _weight in group_list]
-    if len(set(names)) != len(names) or not all(names) or any(
-            weight <= 0 for _name, weight in group_list):
-        problems["groups"] = _("Give each judge group a distinct name and a positive weight.")
+    problems = _roadshow_problems(title, criteria, drop_highest, drop_lowest, grade_quotas,
+                                  group_list)
+    quotas = {k: int(v) for k, v in (grade_quotas or {}).items()}
     if portfolio is not None and portfolio.owner_id != owner.pk:
         problems["portfolio"] = _("The portfolio belongs to another organizer.")
     _refuse(problems)
@@ -528,6 +547,86 @@ def roadshow_create(*, actor: Any, owner: Unit, title: str, held_on: datetime.da
                  after=snapshot(roadshow, ["title", "held_on", "criteria", "drop_highest",
                                            "drop_lowest", "grade_quotas"]))
     return roadshow
+
+
+@transaction.atomic
+def roadshow_update(*, actor: Any, roadshow: Roadshow, title: str, held_on: datetime.date,
+                    criteria: Sequence[Mapping[str, Any]], venue: str = "",
+                    purpose: str = RoadshowPurpose.SHOWCASE, drop_highest: int = 1,
+                    drop_lowest: int = 1, grade_quotas: Mapping[str, int] | None = None,
+                    groups: Sequence[tuple[str, float]] = ()) -> Roadshow:
+    """Change a roadshow's set-up. The rubric is frozen once a judge has scored (the points
+    given would no longer add up); a closed roadshow does not change at all. Groups are
+    matched by name; a group with judges cannot be taken away."""
+    roadshow = _roadshow_locked(actor, roadshow)
+    if roadshow.state == RoadshowState.CLOSED:
+        raise Conflict(_("The roadshow is closed."))
+    problems = _roadshow_problems(title, criteria, drop_highest, drop_lowest, grade_quotas,
+                                  groups)
+    scored = Score.objects.filter(presentation__roadshow=roadshow).exists()
+    if scored and [dict(c) for c in criteria] != roadshow.criteria:
+        problems["criteria"] = _("Judges have already scored: the rubric can no longer "
+                                 "change.")
+    existing = {g.name: g for g in roadshow.groups.all()}
+    wanted = {name.strip(): float(weight) for name, weight in groups}
+    staffed = set(Judge.objects.filter(roadshow=roadshow).values_list("group__name", flat=True))
+    if wanted and staffed - set(wanted):
+        problems["groups"] = _("A group that has judges cannot be removed.")
+    _refuse(problems)
+    before = snapshot(roadshow, ROADSHOW_FIELDS)
+    roadshow.title, roadshow.held_on, roadshow.venue = title.strip(), held_on, venue.strip()
+    roadshow.purpose, roadshow.criteria = purpose, [dict(c) for c in criteria]
+    roadshow.drop_highest, roadshow.drop_lowest = drop_highest, drop_lowest
+    roadshow.grade_quotas = {k: int(v) for k, v in (grade_quotas or {}).items()}
+    roadshow.save()
+    if wanted:
+        JudgeGroup.objects.filter(roadshow=roadshow).exclude(name__in=list(wanted)).delete()
+        for position, (name, weight) in enumerate(wanted.items()):
+            group = existing.get(name) or JudgeGroup(roadshow=roadshow, name=name)
+            group.weight, group.position = weight, position
+            group.save()
+    entry_record(actor=actor, obj=roadshow, action=AuditAction.UPDATE,
+                 unit_path=roadshow.owner.path, before=before,
+                 after=snapshot(roadshow, ROADSHOW_FIELDS))
+    return roadshow
+
+
+ROADSHOW_FIELDS = ["title", "held_on", "venue", "purpose", "criteria", "drop_highest",
+                   "drop_lowest", "grade_quotas"]
+
+
+def _roadshow_problems(title: str, criteria: Sequence[Mapping[str, Any]], drop_highest: int,
+                       drop_lowest: int, grade_quotas: Mapping[str, int] | None,
+                       groups: Sequence[tuple[str, float]]) -> dict[str, str]:
+    problems = {}
+    if not title.strip():
+        problems["title"] = _("Give the roadshow a title.")
+    if scoring.rubric_problems(criteria):
+        problems["criteria"] = _("Give each criterion a distinct code, a name and maximum "
+                                 "points between 0 and 1,000.")
+    if not (0 <= drop_highest <= 5 and 0 <= drop_lowest <= 5):
+        problems["drop_highest"] = _("Drop 0 to 5 scores at each end.")
+    quotas = grade_quotas or {}
+    if any(k not in Grade.values or int(v) < 0 for k, v in quotas.items()):
+        problems["grade_quotas"] = _("Quotas are counts of the grades 优秀, 良好, 合格, 不合格.")
+    names = [name.strip() for name, _weight in groups]
+    if len(set(names)) != len(names) or not all(names) or any(
+            weight <= 0 for _name, weight in groups):
+        problems["groups"] = _("Give each judge group a distinct name and a positive weight.")
+    return problems
+
+
+@transaction.atomic
+def judge_remove(*, actor: Any, judge: Judge) -> None:
+    """Take a judge off the panel, with their scores (their link stops working)."""
+    roadshow = _roadshow_locked(actor, judge.roadshow)
+    if roadshow.state == RoadshowState.CLOSED:
+        raise Conflict(_("The roadshow is closed."))
+    scores = judge.scores.count()
+    entry_record(actor=actor, obj=judge, action=AuditAction.DELETE,
+                 unit_path=roadshow.owner.path,
+                 before={"name": judge.name, "group": judge.group.name, "scores": scores})
+    judge.delete()
 
 
 @transaction.atomic
@@ -640,16 +739,6 @@ def judge_by_token(token: str) -> Judge:
         raise NotFound(_("This scoring link is not valid.")) from None
 
 
-def conflicted(judge: Judge, project: Project, co_unit_paths: Iterable[str] = ()) -> bool:
-    """A judge from the presenting unit (the lead unit, a co-unit, or a unit inside one of
-    them) does not score the project."""
-    if judge.unit is None:
-        return False
-    paths = [p for p in (project.lead_unit.path if project.lead_unit else None,
-                         *co_unit_paths) if p]
-    return any(judge.unit.path.startswith(path) for path in paths)
-
-
 @transaction.atomic
 def score_submit(*, judge: Judge, presentation_id: Any, points: Mapping[str, Any],
                  grade: str = "") -> Score:
@@ -671,7 +760,7 @@ def score_submit(*, judge: Judge, presentation_id: Any, points: Mapping[str, Any
                        presentation.state == PresentationState.CLOSED else
                        _("Scoring of this project has not started yet."))
     co_paths = presentation.project.co_units.values_list("path", flat=True)
-    if conflicted(judge, presentation.project, co_paths):
+    if access.conflicted(judge, presentation.project, co_paths):
         raise PermissionDenied(_("You are from the presenting unit: you do not score this "
                                  "project."))
     criteria = scoring.criteria_of(roadshow.criteria)
