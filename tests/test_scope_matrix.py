@@ -25,6 +25,7 @@ def state():
     )
     from pacesetter.exports.models import ExportJob
     from pacesetter.orgs.models import RoleGrant, User
+    from pacesetter.projects import models as projects
     from pacesetter.surveys.models import Campaign, PanelCode, Questionnaire, Response
 
     return (
@@ -44,6 +45,20 @@ def state():
         list(IndicatorValue.objects.values_list("value", flat=True)),
         list(ResultVersion.objects.values_list("number", "is_published")),
         list(ExportJob.objects.values_list("pk", "status")),
+        list(projects.Portfolio.objects.order_by("pk").values_list("title", "cadence")),
+        list(projects.Project.objects.order_by("pk").values_list(
+            "title", "state", "lead_unit", "grade", "outstanding", "replication_case")),
+        list(projects.Milestone.objects.order_by("pk").values_list("title", "percent",
+                                                                   "done_on")),
+        list(projects.Claim.objects.order_by("pk").values_list("state", "plan")),
+        projects.ProgressUpdate.objects.count(), projects.Attachment.objects.count(),
+        list(projects.FollowUp.objects.order_by("pk").values_list("reply", flat=True)),
+        list(projects.Roadshow.objects.order_by("pk").values_list("title", "state",
+                                                                  "criteria")),
+        list(projects.Judge.objects.order_by("pk").values_list("name", "group_id")),
+        list(projects.Presentation.objects.order_by("pk").values_list("position", "state",
+                                                                      "comment")),
+        list(projects.Score.objects.order_by("pk").values_list("points", "grade")),
         AuditEntry.objects.count(),
     )
 
@@ -231,14 +246,50 @@ def a_plan(tree, county_admin):
 
 
 def _a_project(tree, county_admin):
-    """County A's portfolio with a draft project its township proposed."""
-    from pacesetter.projects import services as project_services
-    from pacesetter.projects.services import ProjectData
+    """County A's portfolio: a draft project its township proposed ({proj}); a running one
+    with a milestone ({ms}), a progress report with a photo ({att}), a follow-up ({fu}) and a
+    claim ({claim}) on a third, listed project ({listed}); and a live roadshow ({road}) where the
+    running project presents ({pres}) to a judge ({judge}) who has scored it."""
+    import datetime
 
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pacesetter.projects import services as project_services
+    from pacesetter.projects.services import JudgeData, MilestoneData, ProjectData
+
+    today = datetime.date.today()
     portfolio = project_services.portfolio_create(actor=county_admin, owner=tree.county_a,
-                                                  title="乡镇创新项目", year=2026)
+                                                  title="乡镇创新项目", year=today.year)
     project_services.project_create(actor=county_admin, portfolio=portfolio,
                                     proposed_by=tree.township_a1, data=ProjectData("网格治理"))
+    running = project_services.project_create(
+        actor=county_admin, portfolio=portfolio, proposed_by=tree.township_a1,
+        data=ProjectData("红色物业", starts_on=today - datetime.timedelta(days=30)),
+        milestones=[MilestoneData("方案", today + datetime.timedelta(days=20))])
+    for step in ("submit", "approve", "start"):
+        project_services.project_step(actor=county_admin, project=running, step=step)
+    project_services.progress_report(
+        actor=county_admin, project=running, text="已完成方案",
+        percents={running.milestones.get().pk: 50},
+        files=[SimpleUploadedFile("现场.jpg", b"\xff\xd8\xff photo")])
+    project_services.follow_up_raise(actor=county_admin, project=running, reason="加快进度")
+    listed = project_services.project_create(actor=county_admin, portfolio=portfolio,
+                                             data=ProjectData("积分超市"))
+    project_services.project_step(actor=county_admin, project=listed, step="list")
+    project_services.claim_apply(actor=county_admin, project=listed, unit=tree.township_a1,
+                                 plan="我镇承接")
+    roadshow = project_services.roadshow_create(
+        actor=county_admin, owner=tree.county_a, portfolio=portfolio, title="乡镇路演",
+        held_on=today, criteria=[{"code": "c1", "name": "创新性", "max": 50},
+                                 {"code": "c2", "name": "实效性", "max": 50}])
+    judge = project_services.judges_add(actor=county_admin, roadshow=roadshow,
+                                        judges=[JudgeData("评委甲")])[0]
+    presentation = project_services.presentations_set(actor=county_admin, roadshow=roadshow,
+                                                      projects=[running])[0]
+    project_services.presentation_move(actor=county_admin, presentation=presentation,
+                                       state="open")
+    project_services.score_submit(judge=judge, presentation_id=presentation.pk,
+                                  points={"c1": 40, "c2": 40})
 
 
 def _a_campaign(tree, county_admin):
@@ -270,7 +321,7 @@ def fill(template, tree):
     from pacesetter.assessment.models import AssessmentPlan, Attachment, Indicator, ListEntry
     from pacesetter.exports.models import ExportJob
     from pacesetter.orgs.models import User
-    from pacesetter.projects.models import Project
+    from pacesetter.projects import models as projects
     from pacesetter.surveys.models import Campaign, Questionnaire, Response, Target
 
     account = User.objects.filter(username="reporter").first()
@@ -287,7 +338,19 @@ def fill(template, tree):
            "{tgt}": getattr(Target.objects.first(), "pk", 0),
            "{qn}": getattr(Questionnaire.objects.first(), "pk", 0),
            "{resp}": getattr(Response.objects.first(), "pk", 0),
-           "{proj}": getattr(Project.objects.first(), "pk", 0)}
+           "{proj}": getattr(projects.Project.objects.order_by("pk").first(), "pk", 0),
+           "{running}": getattr(projects.Project.objects.filter(title="红色物业").first(),
+                                "pk", 0),
+           "{listed}": getattr(projects.Project.objects.filter(title="积分超市").first(),
+                               "pk", 0),
+           "{port}": getattr(projects.Portfolio.objects.first(), "pk", 0),
+           "{ms}": getattr(projects.Milestone.objects.first(), "pk", 0),
+           "{att}": getattr(projects.Attachment.objects.first(), "pk", 0),
+           "{fu}": getattr(projects.FollowUp.objects.first(), "pk", 0),
+           "{claim}": getattr(projects.Claim.objects.first(), "pk", 0),
+           "{road}": getattr(projects.Roadshow.objects.first(), "pk", 0),
+           "{pres}": getattr(projects.Presentation.objects.first(), "pk", 0),
+           "{judge}": getattr(projects.Judge.objects.first(), "pk", 0)}
     text = json.dumps(template) if not isinstance(template, str) else template
     for key, value in ids.items():
         text = text.replace(f'"{key}"', str(value)).replace(key, str(value))
