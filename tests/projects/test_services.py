@@ -277,3 +277,95 @@ def test_reordering_the_running_order_keeps_each_presentation(
     assert [(p.pk, p.position) for p in again] == [(second.pk, 1), (first.pk, 2)]
     assert list(roadshow.presentations.values_list("project__title", flat=True)) == [
         "党建引领基层治理", "红色物业"]
+
+
+# --- photos and files on progress reports -----------------------------------------------------
+
+def test_a_report_carries_photos_and_files(running, reporter):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    update = services.progress_report(actor=reporter, project=running, text="现场推进会", files=[
+        SimpleUploadedFile("现场.jpg", b"\xff\xd8\xff jpeg"),
+        SimpleUploadedFile("方案.docx", b"PK docx")])
+    assert sorted((a.name, a.size) for a in update.attachments.all()) == [
+        ("方案.docx", 7), ("现场.jpg", 8)]
+    assert all(a.project_id == running.pk for a in update.attachments.all())
+    entry = AuditEntry.objects.filter(object_type="projects.progressupdate").get()
+    assert entry.after["files"] == ["现场.jpg", "方案.docx"]
+
+
+def test_a_report_with_a_program_or_an_oversized_file_is_refused_whole(running, reporter,
+                                                                       monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    monkeypatch.setattr(services, "ATTACHMENT_MAX_BYTES", 1024 * 1024)
+    with pytest.raises(ValidationFailed) as refused:
+        services.progress_report(actor=reporter, project=running, text="进展", files=[
+            SimpleUploadedFile("setup.exe", b"MZ"),
+            SimpleUploadedFile("大图.png", b"\x89PNG" + b"0" * 1024 * 1024)])
+    messages = [e["message"] for e in refused.value.extra["errors"]]
+    assert messages == ["“setup.exe”：只能上传照片、PDF 或 Office 文件。", "“大图.png”超过 1 MB。"]
+    assert running.updates.count() == 0 and running.attachments.count() == 0
+
+
+# --- roadshow set-up --------------------------------------------------------------------------
+
+def _scored(roadshow, running, province_admin):
+    judge = services.judges_add(actor=province_admin, roadshow=roadshow,
+                                judges=[JudgeData("评委")])[0]
+    presentation = services.presentations_set(actor=province_admin, roadshow=roadshow,
+                                              projects=[running])[0]
+    services.presentation_move(actor=province_admin, presentation=presentation, state="open")
+    services.score_submit(judge=judge, presentation_id=presentation.pk, points=POINTS)
+    return judge
+
+
+def test_the_set_up_changes_until_judges_score_then_the_rubric_is_frozen(
+        roadshow, running, province_admin):
+    from tests.projects.conftest import RUBRIC
+
+    services.roadshow_update(actor=province_admin, roadshow=roadshow, title="第一场",
+                             held_on=days(1), criteria=RUBRIC[:2], venue="报告厅",
+                             drop_highest=2, drop_lowest=2,
+                             groups=[("领导", 0.5), ("评委", 0.5)])
+    roadshow.refresh_from_db()
+    assert (roadshow.title, roadshow.venue, len(roadshow.criteria), roadshow.drop_highest) == (
+        "第一场", "报告厅", 2, 2)
+    assert [(g.name, g.weight) for g in roadshow.groups.all()] == [("领导", 0.5), ("评委", 0.5)]
+    services.roadshow_update(actor=province_admin, roadshow=roadshow, title="第一场",
+                             held_on=days(1), criteria=RUBRIC)
+    _scored(roadshow, running, province_admin)
+    with pytest.raises(ValidationFailed) as refused:
+        services.roadshow_update(actor=province_admin, roadshow=roadshow, title="改名",
+                                 held_on=days(1), criteria=RUBRIC[:3])
+    assert refused.value.extra["errors"] == [
+        {"field": "criteria", "message": "评委已开始打分，评分细则不能再修改。"}]
+    roadshow.refresh_from_db()
+    assert (roadshow.title, len(roadshow.criteria)) == ("第一场", 4)
+
+
+def test_a_group_with_judges_stays_and_a_closed_roadshow_does_not_change(
+        roadshow, running, province_admin):
+    _scored(roadshow, running, province_admin)
+    with pytest.raises(ValidationFailed):
+        services.roadshow_update(actor=province_admin, roadshow=roadshow, title="x",
+                                 held_on=days(1), criteria=roadshow.criteria,
+                                 groups=[("领导", 1.0)])
+    assert [g.name for g in roadshow.groups.all()] == ["评委"]
+    services.roadshow_close(actor=province_admin, roadshow=roadshow)
+    with pytest.raises(Conflict):
+        services.roadshow_update(actor=province_admin, roadshow=roadshow, title="x",
+                                 held_on=days(1), criteria=roadshow.criteria)
+
+
+def test_removing_a_judge_takes_their_scores_and_link_away(roadshow, running, province_admin,
+                                                           county_admin):
+    judge = _scored(roadshow, running, province_admin)
+    with pytest.raises(PermissionDenied):
+        services.judge_remove(actor=county_admin, judge=judge)
+    services.judge_remove(actor=province_admin, judge=judge)
+    assert Score.objects.count() == 0
+    with pytest.raises(NotFound):
+        services.judge_by_token(judge.token)
+    entry = AuditEntry.objects.filter(object_type="projects.judge", action="delete").get()
+    assert entry.before == {"name": "评委", "group": "评委", "scores": 1}
