@@ -62,3 +62,36 @@ def test_a_django_superuser_is_a_system_administrator(tree):
     root = UserFactory(is_superuser=True)
     assert scope.read_scope(root).everything
     assert scope.is_manager(root)
+
+
+def test_everything_stays_everything_when_or_ed_with_another_condition(tree, sysadmin):
+    """Lists built as ``scope.q(...) | Q(Exists(...))`` (plans, campaigns, projects) must keep
+    every row for a system administrator, not only the rows the other condition holds."""
+    from django.db.models import Q
+
+    from pacesetter.orgs.models import Unit
+
+    everything = scope.read_scope(sysadmin).q()
+    assert Unit.objects.filter(everything | Q(code="none")).count() == Unit.objects.count()
+    assert "WHERE" not in str(Unit.objects.filter(everything).query)
+
+
+def test_a_system_administrator_sees_plans_campaigns_and_projects_without_units(
+        tree, sysadmin, province_admin):
+    import datetime
+
+    from pacesetter.assessment import access as assessment_access
+    from pacesetter.assessment import services as assessment_services
+    from pacesetter.projects import access as projects_access
+    from pacesetter.projects import services as projects_services
+
+    period = assessment_services.period_get(kind="month", day=datetime.date(2026, 10, 1))
+    plan = assessment_services.plan_create(actor=province_admin, owner=tree.province,
+                                           name="无单位方案", period=period, assessed_levels=[])
+    portfolio = projects_services.portfolio_create(actor=province_admin, owner=tree.province,
+                                                   title="项目库", year=2026)
+    project = projects_services.project_create(actor=province_admin, portfolio=portfolio,
+                                               data=projects_services.ProjectData("草稿项目"))
+    assert list(assessment_access.plans_in_scope(sysadmin)) == [plan]
+    assert list(projects_access.portfolios_in_scope(sysadmin)) == [portfolio]
+    assert list(projects_access.projects_in_scope(sysadmin)) == [project]

@@ -231,3 +231,10 @@ def test_a_judges_sheet_lists_the_running_order_with_own_scores_and_conflicts(
     assert [line.conflicted for line in selectors.judge_sheet(county)] == [False, True]
     assert [line.conflicted for line in selectors.judge_sheet(township)] == [False, True]
     assert selectors.grades_used(own) == {}
+
+
+def test_the_review_reads_in_a_fixed_number_of_queries(mixed, portfolio, province_admin,
+                                                       django_assert_max_num_queries):
+    portfolio.year = timezone.localdate().year - 1  # from the progress history
+    with django_assert_max_num_queries(5):
+        selectors.portfolio_review(actor=province_admin, portfolio=portfolio, period="half")

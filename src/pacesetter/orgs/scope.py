@@ -35,9 +35,13 @@ class Scope:
         return not self.everything and not self.paths
 
     def q(self, path_field: str = "path") -> Q:
-        """A filter on ``path_field`` (a unit path, or e.g. ``unit__path``) for this scope."""
+        """A filter on ``path_field`` (a unit path, or e.g. ``unit__path``) for this scope.
+
+        Everything is ``~Q(pk__in=[])``, a condition always true that Django leaves out of the
+        SQL, and not ``Q()``: an empty ``Q`` vanishes when OR-ed with another condition, so
+        ``scope.q() | Q(Exists(...))`` would wrongly narrow everything down to the ``Exists``."""
         if self.everything:
-            return Q()
+            return ~Q(pk__in=[])
         if not self.paths:
             return Q(pk__in=[])
         query = Q()

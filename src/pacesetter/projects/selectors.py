@@ -12,9 +12,11 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from pacesetter.engine import rank as engine_rank
+from pacesetter.orgs import scope
 from pacesetter.orgs.models import Person, Unit
 from pacesetter.projects import access, lifecycle, schedule, scoring
 from pacesetter.projects.models import (
+    Claim,
     Judge,
     JudgeGroup,
     Milestone,
@@ -32,7 +34,7 @@ from pacesetter.projects.schedule import MilestoneFacts
 
 @dataclass(frozen=True)
 class MilestoneView:
-    milestone: Milestone
+    milestone: Any  # a Milestone, or a MilestoneLine in lists
     state: str
 
 
@@ -48,7 +50,7 @@ class ProjectOverview:
     steps: list[lifecycle.Step]
 
 
-def facts(milestone: Milestone) -> MilestoneFacts:
+def facts(milestone: Any) -> MilestoneFacts:
     return MilestoneFacts(due_on=milestone.due_on, percent=milestone.percent,
                           done_on=milestone.done_on)
 
@@ -81,6 +83,26 @@ def project_overview(*, actor: Any, project: Project,
         roles=roles,
         steps=lifecycle.steps_from(project.state, roles),
     )
+
+
+def units_acting_under(*, actor: Any, portfolio: Portfolio) -> list[Unit]:
+    """The units for which the actor claims or proposes projects of the portfolio: those they
+    administer (the roots of their managed subtrees) strictly under the organizer."""
+    manage = scope.manage_scope(actor)
+    owner = portfolio.owner.path
+    if manage.everything:
+        return []  # a system administrator runs the portfolio; they claim for no one
+    paths = [p for p in manage.paths if p.startswith(owner) and p != owner]
+    return list(Unit.objects.filter(path__in=paths).order_by("path"))
+
+
+def project_claims(*, actor: Any, project: Project, roles: set[str]) -> list[Claim]:
+    """The project's claims the actor may see: all of them for the organizer, otherwise only
+    those of units in the actor's scope (two-way selection is not a public contest)."""
+    claims = project.claims.select_related("unit", "applied_by", "decided_by")
+    if lifecycle.ORGANIZER not in roles:
+        claims = claims.filter(scope.read_scope(actor).q("unit__path"))
+    return list(claims)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -118,8 +140,7 @@ def portfolio_projects(*, actor: Any, portfolio: Portfolio,
     today = today or timezone.localdate()
     projects = (access.projects_in_scope(actor).filter(portfolio=portfolio)
                 .select_related("lead_unit", "leader", "owner", "proposed_by")
-                .annotate(last_report=Max("updates__reported_at"))
-                .prefetch_related("milestones").order_by("code", "pk"))
+                .annotate(last_report=Max("updates__reported_at")).order_by("code", "pk"))
     if filters.unit is not None:
         unit = Unit.objects.filter(pk=filters.unit).values_list("path", flat=True).first()
         if unit is None:
@@ -135,14 +156,47 @@ def portfolio_projects(*, actor: Any, portfolio: Portfolio,
     if filters.text:
         projects = projects.filter(Q(title__icontains=filters.text)
                                    | Q(code__icontains=filters.text))
-    rows = [_project_row(project, portfolio, today) for project in projects]
+    projects = list(projects)
+    lines = _milestone_lines(portfolio, {p.pk for p in projects})
+    rows = [_project_row(project, portfolio, today, lines.get(project.pk, []))
+            for project in projects]
     if filters.health:
         rows = [row for row in rows if row.health == filters.health]
     return rows
 
 
-def _project_row(project: Project, portfolio: Portfolio, today: datetime.date) -> ProjectRow:
-    milestones = list(project.milestones.all())
+@dataclass(frozen=True, slots=True)
+class MilestoneLine:
+    """A milestone read for a list: its fields without a model instance, which would cost
+    more than the rest of the battle map's row."""
+
+    pk: int
+    position: int
+    title: str
+    due_on: datetime.date
+    deliverable: str
+    percent: int
+    done_on: datetime.date | None
+
+
+def _milestone_lines(portfolio: Portfolio, project_ids: set[int]
+                     ) -> dict[int, list[MilestoneLine]]:
+    """The milestones of the portfolio's projects among ``project_ids``, in order: one query."""
+    lines: dict[int, list[MilestoneLine]] = {}
+    for project_id, *fields in Milestone.objects.filter(project__portfolio=portfolio).order_by(
+            "project", "position", "due_on", "pk").values_list(
+            "project_id", "pk", "position", "title", "due_on", "deliverable", "percent",
+            "done_on"):
+        if project_id in project_ids:
+            lines.setdefault(project_id, []).append(MilestoneLine(*fields))
+    return lines
+
+
+def _project_row(project: Project, portfolio: Portfolio, today: datetime.date,
+                 milestones: list[Any] | None = None) -> ProjectRow:
+    """``milestones``: the project's, read beforehand (else from its prefetched relation)."""
+    if milestones is None:
+        milestones = list(project.milestones.all())
     known = [facts(m) for m in milestones]
     last = getattr(project, "last_report", None)
     last_day = timezone.localdate(last) if last else None
@@ -175,6 +229,39 @@ def board_columns(rows: Iterable[ProjectRow]) -> list[tuple[str, str, list[Proje
         by_state.setdefault(row.project.state, []).append(row)
     return [(state, str(label), by_state[state])
             for state, label in ProjectState.choices if state in by_state]
+
+
+@dataclass(frozen=True)
+class PortfolioSummary:
+    """A portfolio as the list shows it: how many of its projects the actor sees, how many
+    of them are overdue, at risk, on track and done, and how many are in each lifecycle state
+    (code, label, count; the empty states left out)."""
+
+    portfolio: Portfolio
+    total: int
+    health: dict[str, int]
+    states: list[tuple[str, str, int]]
+
+
+def portfolio_summaries(*, actor: Any, portfolios: Iterable[Portfolio],
+                        today: datetime.date | None = None) -> list[PortfolioSummary]:
+    """The summaries of ``portfolios`` (a page of the list), in their order. Two queries
+    whatever the number of portfolios and projects."""
+    today = today or timezone.localdate()
+    portfolios = list(portfolios)
+    rows: dict[int, list[ProjectRow]] = {p.pk: [] for p in portfolios}
+    known = {p.pk: p for p in portfolios}
+    projects = (access.projects_in_scope(actor).filter(portfolio__in=portfolios)
+                .prefetch_related("milestones").order_by())
+    for project in projects:
+        rows[project.portfolio_id].append(
+            _project_row(project, known[project.portfolio_id], today))
+    return [PortfolioSummary(
+        portfolio=p, total=len(rows[p.pk]), health=health_counts(rows[p.pk]),
+        states=[(state, label, count) for state, label, count in (
+            (state, str(label), sum(1 for r in rows[p.pk] if r.project.state == state))
+            for state, label in ProjectState.choices) if count])
+        for p in portfolios]
 
 
 def portfolio_filter_options(*, actor: Any, portfolio: Portfolio) -> dict[str, list[Any]]:
@@ -226,7 +313,7 @@ def portfolio_review(*, actor: Any, portfolio: Portfolio, period: str = "year",
             if row.project.state not in (ProjectState.DRAFT, ProjectState.LISTED,
                                          ProjectState.SUBMITTED, ProjectState.RETURNED,
                                          ProjectState.TERMINATED)]
-    percents = _percents_on(day, [row.project for row in rows])
+    percents = _percents_on(day, portfolio, rows)
     shows = _roadshow_percents(portfolio, day)
     weight = min(max(completion_weight, 0.0), 1.0)
     scored = []
@@ -243,25 +330,25 @@ def portfolio_review(*, actor: Any, portfolio: Portfolio, period: str = "year",
                   key=lambda r: (r.rank, r.project.code, r.project.pk))
 
 
-def _percents_on(day: datetime.date, projects: list[Project]) -> dict[int, int]:
+def _percents_on(day: datetime.date, portfolio: Portfolio, rows: list[ProjectRow]
+                 ) -> dict[int, int]:
     """Each project's completion as it stood on ``day``: a milestone's percent is the last one
-    reported by then (reports only raise it), 100 if it was done by then."""
+    reported by then (reports only raise it), 100 if it was done by then. One query."""
     if day >= timezone.localdate():
-        return {p.pk: schedule.percent_complete(facts(m) for m in p.milestones.all())
-                for p in projects}
+        return {row.project.pk: row.percent for row in rows}
     end = timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
     reported: dict[int, int] = {}
     for percents in ProgressUpdate.objects.filter(
-            project__in=projects, reported_at__lte=end).order_by("reported_at").values_list(
-            "percents", flat=True):
+            project__portfolio=portfolio, reported_at__lte=end).values_list("percents",
+                                                                           flat=True):
         for key, value in percents.items():
             reported[int(key)] = max(reported.get(int(key), 0), int(value))
     result = {}
-    for project in projects:
+    for row in rows:
         known = [MilestoneFacts(due_on=m.due_on, percent=reported.get(m.pk, 0),
                                 done_on=m.done_on if m.done_on and m.done_on <= day else None)
-                 for m in project.milestones.all()]
-        result[project.pk] = schedule.percent_complete(known)
+                 for m in (view.milestone for view in row.milestones)]
+        result[row.project.pk] = schedule.percent_complete(known)
     return result
 
 
@@ -385,3 +472,42 @@ def grades_used(judge: Judge) -> dict[str, int]:
     for grade in judge.scores.exclude(grade="").values_list("grade", flat=True):
         used[grade] = used.get(grade, 0) + 1
     return used
+
+
+# ---------------------------------------------------------------------------------------------
+# roadshow pages: set-up, chair's console, big screen
+
+
+def roadshow_scored(roadshow: Roadshow) -> bool:
+    """Whether a judge has scored: the rubric is frozen from then on."""
+    return Score.objects.filter(presentation__roadshow=roadshow).exists()
+
+
+def roadshow_eligible(standings: Standings) -> dict[int, set[int]]:
+    """Per presentation, the judges who score it: the panel less those from the presenting
+    unit (``access.conflicted``), so that "scored 4 of 5" counts the right five. One query
+    (the co-units of the presenting projects)."""
+    co_paths: dict[int, list[str]] = {}
+    for project_id, path in Project.co_units.through.objects.filter(
+            project__in=[row.project.pk for row in standings.rows]).values_list(
+            "project_id", "unit__path"):
+        co_paths.setdefault(project_id, []).append(path)
+    return {row.presentation.pk: {
+        judge.pk for judge in standings.judges
+        if not access.conflicted(judge, row.project, co_paths.get(row.project.pk, []))}
+        for row in standings.rows}
+
+
+CANNOT_PRESENT = (ProjectState.DRAFT, ProjectState.LISTED, ProjectState.TERMINATED)
+
+
+def roadshow_candidates(*, actor: Any, roadshow: Roadshow) -> list[Project]:
+    """The projects the actor may put on the roadshow: those of its portfolio (of any
+    portfolio of its organizer when it has none) past the draft, the call for claims and not
+    terminated, and those already presenting whatever their state."""
+    projects = access.projects_in_scope(actor)
+    projects = (projects.filter(portfolio=roadshow.portfolio_id) if roadshow.portfolio_id
+                else projects.filter(portfolio__owner=roadshow.owner_id))
+    presenting = Presentation.objects.filter(roadshow=roadshow).values("project")
+    return list(projects.filter(~Q(state__in=CANNOT_PRESENT) | Q(pk__in=presenting))
+                .select_related("lead_unit").order_by("code", "pk")[:2000])
