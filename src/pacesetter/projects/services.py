@@ -62,22 +62,53 @@ def portfolio_create(*, actor: Any, owner: Unit, title: str, year: int,
     if not scope.manage_scope(actor).contains(owner.path):
         raise PermissionDenied(str(access.RUN_DENIED))
     title = title.strip()
-    problems = {}
-    if not title:
-        problems["title"] = _("Give the portfolio a title.")
-    if cadence not in Cadence.values:
-        problems["cadence"] = _("Choose daily, weekly or monthly reports.")
-    if not 2000 <= int(year) <= 2100:
-        problems["year"] = _("Give a year between 2000 and 2100.")
-    if not 0 <= int(at_risk_days) <= 365:
-        problems["at_risk_days"] = _("Give 0 to 365 days.")
-    _refuse(problems)
+    _refuse(_portfolio_problems(title, year, cadence, at_risk_days))
     portfolio = Portfolio.objects.create(
         owner=owner, title=title, year=year, cadence=cadence, at_risk_days=at_risk_days,
         description=description.strip(), created_by=_user_or_none(actor))
     entry_record(actor=actor, obj=portfolio, action=AuditAction.CREATE, unit_path=owner.path,
                  after=snapshot(portfolio, ["title", "year", "cadence", "at_risk_days"]))
     return portfolio
+
+
+PORTFOLIO_FIELDS = ("title", "year", "description", "cadence", "at_risk_days")
+
+
+@transaction.atomic
+def portfolio_update(*, actor: Any, portfolio: Portfolio, title: str, year: int,
+                     cadence: str, at_risk_days: int, description: str = "") -> Portfolio:
+    """Change a portfolio's title, year, description, report cadence or at-risk window: the
+    organizer's administrators only. The organizer itself does not change."""
+    portfolio = Portfolio.objects.select_for_update(of=("self",)).select_related("owner").get(
+        pk=portfolio.pk)
+    if not access.can_run(actor, portfolio):
+        raise PermissionDenied(str(access.RUN_DENIED))
+    title = title.strip()
+    _refuse(_portfolio_problems(title, year, cadence, at_risk_days))
+    before = snapshot(portfolio, PORTFOLIO_FIELDS)
+    portfolio.title, portfolio.year, portfolio.cadence = title, int(year), cadence
+    portfolio.at_risk_days, portfolio.description = int(at_risk_days), description.strip()
+    portfolio.save(update_fields=list(PORTFOLIO_FIELDS))
+    entry_record(actor=actor, obj=portfolio, action=AuditAction.UPDATE,
+                 unit_path=portfolio.owner.path, before=before,
+                 after=snapshot(portfolio, PORTFOLIO_FIELDS))
+    return portfolio
+
+
+def _portfolio_problems(title: str, year: Any, cadence: str, at_risk_days: Any
+                        ) -> dict[str, str]:
+    problems = {}
+    if not title:
+        problems["title"] = _("Give the portfolio a title.")
+    elif len(title) > 200:
+        problems["title"] = _("Keep the title within 200 characters.")
+    if cadence not in Cadence.values:
+        problems["cadence"] = _("Choose daily, weekly or monthly reports.")
+    if _int_or_none(year) is None or not 2000 <= int(year) <= 2100:
+        problems["year"] = _("Give a year between 2000 and 2100.")
+    if _int_or_none(at_risk_days) is None or not 0 <= int(at_risk_days) <= 365:
+        problems["at_risk_days"] = _("Give 0 to 365 days.")
+    return problems
 
 
 # ---------------------------------------------------------------------------------------------
@@ -746,8 +777,8 @@ def score_submit(*, judge: Judge, presentation_id: Any, points: Mapping[str, Any
     closes the presentation. The presentation row is locked, so a score and the chair's close
     never cross, and each judge's grades are counted under a lock on the judge, so two quick
     taps cannot both take the last 优秀."""
-    judge = Judge.objects.select_for_update(of=("self",)).select_related("roadshow", "unit").get(
-        pk=judge.pk)
+    judge = Judge.objects.select_for_update(of=("self",)).select_related(
+        "roadshow__owner", "unit").get(pk=judge.pk)
     try:
         presentation = Presentation.objects.select_for_update(of=("self",)).select_related(
             "project__lead_unit").get(pk=scope.as_id(presentation_id),
@@ -786,6 +817,7 @@ def score_submit(*, judge: Judge, presentation_id: Any, points: Mapping[str, Any
         presentation=presentation, judge=judge,
         defaults={"points": values, "total": scoring.total_of(criteria, values),
                   "grade": grade})
+    score.judge, score.presentation = judge, presentation  # for the audit entry's label
     entry_record(actor=None, obj=score, action=AuditAction.CREATE if created else
                  AuditAction.UPDATE, unit_path=roadshow.owner.path,
                  after={"judge": judge.name, "project": presentation.project.title,
