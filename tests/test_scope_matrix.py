@@ -106,9 +106,40 @@ API_CASES = [
     ("post", "/api/v1/assessment/plans/{plan}/units/{A1}/review", {"approve": True}),
     ("get", "/api/v1/assessment/plans/{plan}/lists/red", None),
     ("get", "/api/v1/surveys/campaigns/{camp}/results", None),
+    # projects API: portfolios, projects, steps, claims, reports, follow-ups, roadshows
+    ("post", "/api/v1/projects/portfolios", {"owner_id": "{A}", "title": "hijacked",
+                                             "year": 2026}),
+    ("get", "/api/v1/projects/portfolios/{port}", None),
+    ("get", "/api/v1/projects/portfolios/{port}/projects", None),
+    ("get", "/api/v1/projects/portfolios/{port}/projects?unit={A}", None),
+    ("post", "/api/v1/projects/portfolios/{port}/projects", {"title": "hijacked"}),
+    ("post", "/api/v1/projects/portfolios/{port}/projects", {"title": "hijacked",
+                                                             "proposed_by_id": "{B}"}),
+    ("get", "/api/v1/projects/{proj}", None),
+    ("get", "/api/v1/projects/{running}", None),
+    ("get", "/api/v1/projects/{listed}", None),
+    ("patch", "/api/v1/projects/{running}", {"title": "hijacked"}),
+    ("patch", "/api/v1/projects/{proj}", {"goal": "hijacked"}),
+    ("put", "/api/v1/projects/{running}/milestones", {"milestones": []}),
+    ("post", "/api/v1/projects/{proj}/steps", {"step": "submit"}),
+    ("post", "/api/v1/projects/{running}/steps", {"step": "terminate", "note": "hijacked"}),
+    ("post", "/api/v1/projects/{listed}/claims", {"unit_id": "{B}", "plan": "hijacked"}),
+    ("post", "/api/v1/projects/claims/{claim}/decision", {"approve": True}),
+    ("get", "/api/v1/projects/{running}/updates", None),
+    ("post", "/api/v1/projects/{running}/updates", {"text": "hijacked"}),
+    ("post", "/api/v1/projects/{running}/updates/with-files", {}),
+    ("post", "/api/v1/projects/{running}/follow-ups", {"reason": "hijacked"}),
+    ("post", "/api/v1/projects/{running}/follow-ups", {"reason": "hijacked",
+                                                       "milestone_id": "{ms}"}),
+    ("post", "/api/v1/projects/follow-ups/{fu}/reply", {"reply": "hijacked"}),
+    ("get", "/api/v1/projects/roadshows/{road}", None),
+    ("get", "/api/v1/projects/roadshows/{road}/standings", None),
+    ("get", "/api/v1/projects/roadshows/{road}/scores", None),
 ]
 # Public by design: the link token is the capability, and anyone holding it may answer.
-PUBLIC_OPERATIONS = {("post", "/api/v1/public/surveys/{link_token}/responses")}
+PUBLIC_OPERATIONS = {("post", "/api/v1/public/surveys/{link_token}/responses"),
+                     ("get", "/api/v1/public/judges/{token}"),
+                     ("post", "/api/v1/public/judges/{token}/scores")}
 
 PAGE_CASES = [
     ("get", "/units/{A}/", None),
@@ -208,6 +239,73 @@ PAGE_CASES = [
     ("get", "/surveys/campaigns/{camp}/review/", None),
     ("post", "/surveys/campaigns/{camp}/review/", {"response": "{resp}", "action": "exclude",
                                                    "reason": "hijacked"}),
+    # a project's pages: new, edit, steps, claims, reports and files, follow-ups, recognition
+    ("get", "/portfolios/{port}/projects/new/", None),
+    ("post", "/portfolios/{port}/projects/new/", {"title": "hijacked",
+                                                  "proposed_by": "{A1}"}),
+    ("get", "/portfolios/{port}/projects/new/units/?q=370502", None),
+    ("get", "/portfolios/{port}/projects/new/people/?q=张", None),
+    ("get", "/projects/{running}/edit/", None),
+    ("post", "/projects/{running}/edit/", {"title": "hijacked", "ms_title": "hijacked",
+                                           "ms_due": "2026-10-01"}),
+    ("post", "/projects/{proj}/step/", {"step": "submit"}),
+    ("post", "/projects/{running}/step/", {"step": "terminate", "note": "hijacked"}),
+    ("post", "/projects/{running}/recognize/", {"outstanding": "on"}),
+    ("get", "/projects/{listed}/", None),
+    ("post", "/projects/{listed}/claims/", {"unit": "{B}", "plan": "hijacked"}),
+    ("post", "/projects/{listed}/claims/{claim}/decide/", {"decision": "approve"}),
+    ("get", "/projects/{running}/report/", None),
+    ("post", "/projects/{running}/report/", {"text": "hijacked", "percent_{ms}": "100"}),
+    ("get", "/projects/{running}/files/{att}/", None),
+    ("get", "/projects/{running}/", None),
+    ("post", "/projects/{running}/follow-ups/", {"reason": "hijacked"}),
+    ("post", "/projects/{running}/follow-ups/{fu}/reply/", {"reply": "hijacked"}),
+    # portfolios: the battle map, the board, the review and their workbooks
+    ("get", "/portfolios/{port}/", None),
+    ("get", "/portfolios/{port}/?unit={A}", None),
+    ("get", "/portfolios/{port}/board/", None),
+    ("get", "/portfolios/{port}/review/", None),
+    ("post", "/portfolios/{port}/review/", {"projects": "{running}", "outstanding": "{running}",
+                                            "replication": "{running}"}),
+    ("get", "/portfolios/{port}/projects.xlsx", None),
+    ("get", "/portfolios/{port}/review.xlsx", None),
+    ("get", "/portfolios/{port}/wallchart.xlsx", None),
+    ("get", "/portfolios/{port}/edit/", None),
+    ("post", "/portfolios/{port}/edit/", {"title": "hijacked", "year": 2026,
+                                          "cadence": "daily", "at_risk_days": 1}),
+    ("post", "/portfolios/new/", {"owner": "{A}", "title": "hijacked", "year": 2026,
+                                  "cadence": "daily", "at_risk_days": 1}),
+    ("post", "/portfolios/new/", {"owner": "{A1}", "title": "hijacked", "year": 2026,
+                                  "cadence": "daily", "at_risk_days": 1}),
+    # roadshows: set-up, panel and links, running order, console, big screen, result sheets
+    ("get", "/roadshows/{road}/", None),
+    ("get", "/roadshows/{road}/setup/", None),
+    ("post", "/roadshows/{road}/setup/", {"title": "hijacked", "purpose": "showcase",
+                                          "held_on": "2026-10-01", "criterion_code": "c1",
+                                          "criterion_name": "x", "criterion_max": "10",
+                                          "drop_highest": 0, "drop_lowest": 0}),
+    ("post", "/roadshows/{road}/judges/", {"judge_name": "hijacked", "judge_group": "评委"}),
+    ("post", "/roadshows/{road}/judges/{judge}/remove/", {}),
+    ("get", "/roadshows/{road}/judges/links/", None),
+    ("get", "/roadshows/{road}/judges/{judge}/qr.png", None),
+    ("post", "/roadshows/{road}/order/", {"project": "{running}"}),
+    ("get", "/roadshows/{road}/console/", None),
+    ("get", "/roadshows/{road}/console/standings/", None),
+    ("post", "/roadshows/{road}/presentations/{pres}/move/", {"move": "close"}),
+    ("post", "/roadshows/{road}/presentations/{pres}/comment/", {"comment": "hijacked"}),
+    ("post", "/roadshows/{road}/close/", {}),
+    ("get", "/roadshows/{road}/live/", None),
+    ("get", "/roadshows/{road}/live.json", None),
+    ("get", "/roadshows/{road}/results.docx", None),
+    ("get", "/roadshows/{road}/results.xlsx", None),
+    ("post", "/roadshows/new/", {"owner": "{A}", "title": "hijacked", "purpose": "showcase",
+                                 "held_on": "2026-10-01", "criterion_code": "c1",
+                                 "criterion_name": "x", "criterion_max": "10",
+                                 "drop_highest": 0, "drop_lowest": 0}),
+    ("post", "/roadshows/new/", {"owner": "{B}", "portfolio": "{port}", "title": "hijacked",
+                                 "purpose": "showcase", "held_on": "2026-10-01",
+                                 "criterion_code": "c1", "criterion_name": "x",
+                                 "criterion_max": "10", "drop_highest": 0, "drop_lowest": 0}),
 ]
 
 
@@ -389,11 +487,31 @@ def test_lists_hold_nothing_of_other_subtrees(client, tree, outsider, a_plan):
     assert {u["code"] for u in units} == {"370503"}
     assert client.get("/api/v1/assessment/plans", headers=headers).json()["count"] == 0
     assert client.get("/api/v1/surveys/campaigns", headers=headers).json()["count"] == 0
+    assert client.get("/api/v1/projects/portfolios", headers=headers).json()["count"] == 0
+    assert client.get("/api/v1/projects/roadshows", headers=headers).json()["count"] == 0
     assert {p["name"] for p in people} == {"李四"}
     client.force_login(outsider)
     page = client.get("/units/?q=东营").content.decode()
     assert "东营区" not in page
     assert "张三" not in client.get("/people/").content.decode()
+
+
+def test_the_portfolio_list_holds_nothing_of_other_subtrees(client, tree, outsider, a_plan):
+    """County A's portfolio, its projects and their counts stay off the outsider's list."""
+    client.force_login(outsider)
+    page = client.get("/portfolios/")
+    assert page.status_code == 200
+    assert page.context["summaries"] == []
+    text = page.content.decode()
+    assert "乡镇创新项目" not in text and "红色物业" not in text
+
+
+def test_the_roadshow_list_holds_nothing_of_other_subtrees(client, tree, outsider, a_plan):
+    """County A's roadshow stays off the outsider's list of roadshows."""
+    client.force_login(outsider)
+    page = client.get("/roadshows/")
+    assert page.status_code == 200
+    assert "乡镇路演" not in page.content.decode()
 
 
 def test_every_api_operation_is_covered_by_the_matrix(client, tree, outsider):
@@ -405,10 +523,15 @@ def test_every_api_operation_is_covered_by_the_matrix(client, tree, outsider):
                 .replace("{A1}", "{unit_id}").replace("{plan}", "{plan_id}")
                 .replace("{pA}", "{person_id}").replace("{pB}", "{person_id}")
                 .replace("{ind}", "{indicator_id}").replace("/lists/red", "/lists/{mark}")
-                .replace("{camp}", "{campaign_id}"))
+                .replace("{camp}", "{campaign_id}").replace("{port}", "{portfolio_id}")
+                .replace("{proj}", "{project_id}").replace("{running}", "{project_id}")
+                .replace("{listed}", "{project_id}").replace("{claim}", "{claim_id}")
+                .replace("{fu}", "{follow_up_id}").replace("{road}", "{roadshow_id}"))
                for m, u, _b in API_CASES}
     lists_checked_above = {("get", "/api/v1/me"), ("get", "/api/v1/assessment/plans"),
-                           ("get", "/api/v1/surveys/campaigns")}
+                           ("get", "/api/v1/surveys/campaigns"),
+                           ("get", "/api/v1/projects/portfolios"),
+                           ("get", "/api/v1/projects/roadshows")}
     uncovered = ({(m, p) for m, p in operations if (m, p) not in covered}
                  - lists_checked_above - PUBLIC_OPERATIONS)
     assert not uncovered

@@ -18,6 +18,8 @@ from pacesetter.assessment.api import router as assessment_router
 from pacesetter.errors import ApplicationError
 from pacesetter.orgs.api import router as orgs_router
 from pacesetter.orgs.tokens import token_user
+from pacesetter.projects.api import public_router as public_judges_router
+from pacesetter.projects.api import router as projects_router
 from pacesetter.surveys.api import public_router as public_surveys_router
 from pacesetter.surveys.api import router as surveys_router
 from pacesetter.validation_messages import pydantic_error_message
@@ -44,6 +46,8 @@ api.add_router("/public", public_surveys_router)  # first: the busiest path, mat
 api.add_router("/", orgs_router)
 api.add_router("/assessment", assessment_router)
 api.add_router("/surveys", surveys_router)
+api.add_router("/projects", projects_router)
+api.add_router("/public/judges", public_judges_router)
 
 
 def _answer(request: HttpRequest, status: int, detail: str, **extra: Any) -> HttpResponse:

@@ -238,3 +238,12 @@ def test_the_review_reads_in_a_fixed_number_of_queries(mixed, portfolio, provinc
     portfolio.year = timezone.localdate().year - 1  # from the progress history
     with django_assert_max_num_queries(5):
         selectors.portfolio_review(actor=province_admin, portfolio=portfolio, period="half")
+
+
+def test_units_under_the_organizer_see_its_portfolio_to_propose_but_not_others_projects(
+        portfolio, mixed, county_admin, member):
+    from pacesetter.projects import access
+
+    assert list(access.portfolios_in_scope(county_admin)) == [portfolio]
+    assert not access.portfolios_in_scope(member).exists()
+    assert {p.title for p in access.projects_in_scope(county_admin)} == {"逾期项目", "红色物业"}

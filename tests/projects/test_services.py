@@ -369,3 +369,20 @@ def test_removing_a_judge_takes_their_scores_and_link_away(roadshow, running, pr
         services.judge_by_token(judge.token)
     entry = AuditEntry.objects.filter(object_type="projects.judge", action="delete").get()
     assert entry.before == {"name": "评委", "group": "评委", "scores": 1}
+
+
+def test_editing_milestones_keeps_those_whose_title_stays_with_their_follow_ups(
+        running, reporter, province_admin):
+    pushing = running.milestones.get(title="全面推开")
+    services.progress_report(actor=reporter, project=running, text="推进",
+                             percents={pushing.pk: 40})
+    follow_up = services.follow_up_raise(actor=province_admin, project=running,
+                                         reason="加快", milestone=pushing)
+    services.milestones_replace(actor=province_admin, project=running, milestones=[
+        MilestoneData("全面推开", days(20), "推开方案"), MilestoneData("新增节点", days(40))])
+    kept = running.milestones.get(title="全面推开")
+    assert (kept.pk, kept.position, kept.due_on, kept.percent, kept.deliverable) == (
+        pushing.pk, 1, days(20), 40, "推开方案")
+    assert [m.title for m in running.milestones.all()] == ["全面推开", "新增节点"]
+    follow_up.refresh_from_db()
+    assert follow_up.milestone_id == pushing.pk

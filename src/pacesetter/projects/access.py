@@ -26,10 +26,11 @@ LEAD_DENIED = gettext_lazy("Only the lead unit may do this.")
 
 
 def portfolios_in_scope(actor: Any) -> QuerySet[Portfolio]:
-    """Portfolios whose organizer the actor sees, or in which they see a project."""
+    """Portfolios whose organizer the actor sees, whose organizer is above one of the actor's
+    units (they take part: propose and claim projects), or in which they see a project."""
     read = scope.read_scope(actor)
     return Portfolio.objects.filter(
-        Q(read.q("owner__path"))
+        Q(read.q("owner__path")) | _organizer_above(actor, "owner__path")
         | Q(Exists(projects_in_scope(actor).filter(portfolio=OuterRef("pk")))))
 
 
@@ -59,16 +60,17 @@ def projects_in_scope(actor: Any) -> QuerySet[Project]:
         | Q(read.q("proposed_by__path")) | Q(Exists(co_unit_here)) | listed_for_me)
 
 
-def _organizer_above(actor: Any) -> Q:
-    """Portfolios organized by a unit above (or at) one of the actor's units."""
+def _organizer_above(actor: Any, field: str = "portfolio__owner__path") -> Q:
+    """Portfolios organized by a unit above (or at) one of the actor's units (``field``: the
+    organizer's path). Everything for a system administrator, nothing for a member."""
     read = scope.read_scope(actor)
     if read.everything:
-        return Q()
+        return ~Q(pk__in=[])
     ancestors: set[str] = set()
     for path in read.paths:
         parts = [p for p in path.split("/") if p]
         ancestors.update("/" + "/".join(parts[:n]) + "/" for n in range(1, len(parts) + 1))
-    return Q(portfolio__owner__path__in=sorted(ancestors))
+    return Q(**{f"{field}__in": sorted(ancestors)})
 
 
 def get_project_in_scope(actor: Any, project_id: Any) -> Project:

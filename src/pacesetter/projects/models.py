@@ -95,8 +95,9 @@ class Project(models.Model):
                                     on_delete=models.PROTECT, related_name="proposed_projects")
     leader = models.ForeignKey(Person, verbose_name=_("responsible leader"), null=True,
                                blank=True, on_delete=models.SET_NULL, related_name="+")
-    owner = models.ForeignKey(Person, verbose_name=_("owner"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    owner = models.ForeignKey(Person, verbose_name=pgettext_lazy("project", "owner"),
+                              null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
     goal = models.TextField(_("goal"), blank=True)
     measures = models.TextField(_("measures"), blank=True)
     starts_on = models.DateField(_("start"), null=True, blank=True)

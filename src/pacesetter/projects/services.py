@@ -237,8 +237,9 @@ def project_update(*, actor: Any, project: Project, data: ProjectData) -> Projec
 @transaction.atomic
 def milestones_replace(*, actor: Any, project: Project, milestones: Sequence[MilestoneData]
                        ) -> list[Milestone]:
-    """Set a project's milestones to ``milestones`` in this order, keeping the progress of
-    those whose title stays."""
+    """Set a project's milestones to ``milestones`` in this order. A milestone whose title
+    stays is updated in place, so its progress, its follow-ups and the reports' percents that
+    name it stay with it; the others are removed or added."""
     project = _locked(project)
     if project.state in lifecycle.FINISHED:
         raise Conflict(str(FINISHED_REFUSED))
@@ -250,17 +251,22 @@ def milestones_replace(*, actor: Any, project: Project, milestones: Sequence[Mil
     _refuse(_plan_problems(plan, project.portfolio, milestones))
     old = {m.title: m for m in project.milestones.all()}
     before = [_milestone_line(m) for m in old.values()]
-    project.milestones.all().delete()
-    rows = []
+    rows, kept_rows, new_rows = [], [], []
     for position, data in enumerate(milestones, start=1):
-        kept = old.get(data.title.strip())
+        title = data.title.strip()
+        kept = old.pop(title, None)
         percent = max(data.percent, kept.percent if kept else 0)
-        rows.append(Milestone(project=project, position=position, title=data.title.strip(),
-                              due_on=data.due_on, deliverable=data.deliverable.strip(),
-                              percent=percent,
-                              done_on=(kept.done_on if kept and kept.done_on else
-                                       timezone.localdate() if percent >= 100 else None)))
-    Milestone.objects.bulk_create(rows)
+        milestone = kept or Milestone(project=project, title=title)
+        milestone.position, milestone.due_on = position, data.due_on
+        milestone.deliverable, milestone.percent = data.deliverable.strip(), percent
+        if milestone.done_on is None and percent >= 100:
+            milestone.done_on = timezone.localdate()
+        rows.append(milestone)
+        (kept_rows if kept else new_rows).append(milestone)
+    Milestone.objects.filter(pk__in=[m.pk for m in old.values()]).delete()
+    Milestone.objects.bulk_update(kept_rows, ["position", "due_on", "deliverable", "percent",
+                                              "done_on"])
+    Milestone.objects.bulk_create(new_rows)
     entry_record(actor=actor, obj=project, action=AuditAction.UPDATE,
                  unit_path=_project_path(project), before={"milestones": before},
                  after={"milestones": [_milestone_line(m) for m in rows]})

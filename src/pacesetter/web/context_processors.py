@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         (_("People"), reverse("orgs:person_list")),
         (_("Assessment"), reverse("assessment:plan_list")),
         (_("Surveys"), reverse("surveys:home")),
+        (_("Projects"), reverse("projects:portfolios")),
     ]
     if scope.is_manager(user):
         items.append((_("Accounts"), reverse("orgs:account_list")))
