@@ -239,9 +239,11 @@ def test_grade_quotas_are_enforced_per_judge(tree, province_admin, portfolio, ru
     first, second = _open(roadshow, province_admin, running, listed)
     services.score_submit(judge=judge, presentation_id=first.pk, points={"total": 95},
                           grade="excellent")
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as refused:
         services.score_submit(judge=judge, presentation_id=second.pk, points={"total": 96},
                               grade="excellent")
+    assert refused.value.extra["errors"] == [
+        {"field": "grade", "message": "您已评定 1 个“优秀”，已达名额上限。"}]
     with pytest.raises(ValidationFailed):
         services.score_submit(judge=judge, presentation_id=second.pk, points={"total": 96})
     services.score_submit(judge=judge, presentation_id=first.pk, points={"total": 95},
@@ -386,3 +388,18 @@ def test_editing_milestones_keeps_those_whose_title_stays_with_their_follow_ups(
     assert [m.title for m in running.milestones.all()] == ["全面推开", "新增节点"]
     follow_up.refresh_from_db()
     assert follow_up.milestone_id == pushing.pk
+
+
+def test_a_comment_keeps_the_time_scoring_closed_and_a_closed_roadshow_takes_no_judges(
+        roadshow, running, province_admin):
+    presentation = services.presentations_set(actor=province_admin, roadshow=roadshow,
+                                              projects=[running])[0]
+    closed = services.presentation_move(actor=province_admin, presentation=presentation,
+                                        state=PresentationState.CLOSED)
+    commented = services.presentation_move(actor=province_admin, presentation=presentation,
+                                           state=PresentationState.CLOSED, comment="选题精准")
+    assert (commented.closed_at, commented.comment) == (closed.closed_at, "选题精准")
+    services.roadshow_close(actor=province_admin, roadshow=roadshow)
+    with pytest.raises(Conflict):
+        services.judges_add(actor=province_admin, roadshow=roadshow, judges=[JudgeData("迟到")])
+    assert not roadshow.judges.exists()

@@ -17,20 +17,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from pacesetter.errors import ApplicationError, Conflict, NotFound
+from pacesetter.errors import ApplicationError, NotFound
 from pacesetter.projects import scoring, selectors, services
 from pacesetter.projects.models import Grade, Judge, PresentationState, RoadshowState
 from pacesetter.projects.selectors import JudgeLine
-
-# The service's refusals of a score because of the project's state; its other conflict is the
-# grade quota, shown under the grade.
-STATE_REFUSALS = (gettext_lazy("Scoring of this project is closed."),
-                  gettext_lazy("Scoring of this project has not started yet."),
-                  gettext_lazy("The roadshow is closed."))
 
 
 def _texts() -> dict[str, str]:
@@ -43,11 +37,7 @@ def _texts() -> dict[str, str]:
 
 
 def _errors_of(refused: ApplicationError) -> dict[str, str]:
-    errors = {e["field"]: e["message"] for e in refused.extra.get("errors", [])}
-    if (isinstance(refused, Conflict) and not errors
-            and refused.message not in {str(m) for m in STATE_REFUSALS}):
-        errors["grade"] = refused.message
-    return errors
+    return {e["field"]: e["message"] for e in refused.extra.get("errors", [])}
 
 
 def _judge(token: str) -> Judge | None:

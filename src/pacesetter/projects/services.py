@@ -670,6 +670,8 @@ def judge_remove(*, actor: Any, judge: Judge) -> None:
 def judges_add(*, actor: Any, roadshow: Roadshow, judges: Sequence[JudgeData]) -> list[Judge]:
     """Add judges to the panel; each gets a personal scoring link."""
     roadshow = _roadshow_locked(actor, roadshow)
+    if roadshow.state == RoadshowState.CLOSED:
+        raise Conflict(_("The roadshow is closed."))
     groups = {g.name: g for g in roadshow.groups.all()}
     default = next(iter(groups.values()))
     rows, errors = [], []
@@ -739,8 +741,9 @@ def presentation_move(*, actor: Any, presentation: Presentation, state: str,
     if state not in PresentationState.values:
         raise ValidationFailed(_("Unknown state."))
     before = snapshot(presentation, ["state", "comment"])
+    if state != presentation.state:  # a comment alone keeps the time it was closed
+        presentation.closed_at = timezone.now() if state == PresentationState.CLOSED else None
     presentation.state = state
-    presentation.closed_at = timezone.now() if state == PresentationState.CLOSED else None
     if comment is not None:
         presentation.comment = comment.strip()
     presentation.save()
@@ -816,8 +819,9 @@ def score_submit(*, judge: Judge, presentation_id: Any, points: Mapping[str, Any
     others = list(Score.objects.filter(judge=judge).exclude(presentation=presentation)
                   .values_list("grade", flat=True))
     if scoring.quota_exceeded(roadshow.grade_quotas, others, grade):
-        raise Conflict(_("You have already given %(count)d × “%(grade)s”, the most allowed.")
-                       % {"count": roadshow.grade_quotas[grade], "grade": Grade(grade).label})
+        message = (_("You have already given %(count)d × “%(grade)s”, the most allowed.")
+                   % {"count": roadshow.grade_quotas[grade], "grade": Grade(grade).label})
+        raise Conflict(message, extra={"errors": [{"field": "grade", "message": message}]})
     values = {c.code: float(points[c.code]) for c in criteria}
     score, created = Score.objects.update_or_create(
         presentation=presentation, judge=judge,
