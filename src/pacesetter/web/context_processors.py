@@ -22,6 +22,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         (_("Assessment"), reverse("assessment:plan_list")),
         (_("Surveys"), reverse("surveys:home")),
         (_("Projects"), reverse("projects:portfolios")),
+        (_("Roadshows"), reverse("projects:roadshow_list")),
     ]
     if scope.is_manager(user):
         items.append((_("Accounts"), reverse("orgs:account_list")))
