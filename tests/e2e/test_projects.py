@@ -4,7 +4,8 @@ Harbin's organization department (the organizer) writes a project with two miles
 milestone editor and publishes it for claims. Yilan county's administrator, on a phone, claims
 it with a plan; the department approves the claim, which makes Yilan the lead unit. Yilan then
 reports progress on the phone with a photo of the site, and the project page shows the new
-percent, the photo and the milestone timeline.
+percent, the photo and the milestone timeline; the battle map shows the project as Yilan's,
+60% done.
 """
 
 from __future__ import annotations
@@ -115,3 +116,12 @@ def test_publish_claim_approve_and_report_progress_with_a_photo(
     page.goto(project_url)
     expect(page.locator("#project-percent")).to_have_text("60%")
     page.screenshot(path=str(tmp_path / "project-desktop.png"), full_page=True)
+
+    # and the battle map shows it, led by Yilan, 60% done, with the Gantt drawn
+    page.goto(f"{base}/portfolios/{portfolio_id}/")
+    row = page.locator("#project-table tbody tr", has_text=TITLE)
+    expect(row).to_contain_text("依兰县")
+    expect(row).to_contain_text("推进中")
+    expect(row).to_contain_text("60%")
+    expect(page.locator("#battle-map")).to_have_attribute("data-rendered", "1")
+    page.screenshot(path=str(tmp_path / "battle-map.png"), full_page=True)
