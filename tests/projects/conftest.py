@@ -54,3 +54,14 @@ def roadshow(tree, province_admin, portfolio):
     return services.roadshow_create(actor=province_admin, owner=tree.province,
                                     portfolio=portfolio, title="第一场路演", held_on=TODAY,
                                     criteria=RUBRIC)
+
+
+@pytest.fixture
+def approved(portfolio, province_admin, tree):
+    """A project the department put into the list itself, led by county B."""
+    project = services.project_create(
+        actor=province_admin, portfolio=portfolio,
+        data=ProjectData(title="人才服务专员", lead_unit=tree.county_b, deadline=days(200)),
+        milestones=[MilestoneData("选派专员", days(60))])
+    services.project_step(actor=province_admin, project=project, step="submit")
+    return services.project_step(actor=province_admin, project=project, step="approve")

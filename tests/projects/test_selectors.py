@@ -119,7 +119,7 @@ def _scored_roadshow(actor, portfolio, owner, projects, totals_by_judge, held_on
 
 
 def test_the_year_end_review_ranks_by_completion_and_roadshow_score(
-        portfolio, province_admin, tree, running):
+        portfolio, province_admin, county_admin, tree, running):
     # given: two more running projects; 红色物业 is at 33% (one milestone of three done)
     a = _project(province_admin, portfolio, "甲", [MilestoneData("一", days(30))],
                  lead_unit=tree.county_b)
@@ -137,10 +137,15 @@ def test_the_year_end_review_ranks_by_completion_and_roadshow_score(
     # when
     rows = selectors.portfolio_review(actor=province_admin, portfolio=portfolio,
                                       period="year", completion_weight=0.5)
-    # then: 甲 0.5·80 + 0.5·60 = 70; 乙 0.5·0 + 0.5·90 = 45; 红色物业 33 on completion alone
+    # then: 甲 0.5·80 + 0.5·60 = 70; 乙 0.5·0 + 0.5·90 = 45; 红色物业 did not present:
+    # 0.5·33 + 0.5·0 = 16.5
     assert [(r.project.title, r.percent, r.roadshow_percent, r.composite, r.rank)
             for r in rows] == [("甲", 80, 60.0, 70.0, 1), ("乙", 0, 90.0, 45.0, 2),
-                               ("红色物业", 33, None, 33.0, 3)]
+                               ("红色物业", 33, None, 16.5, 3)]
+    # and county A, which sees only its own project, sees it ranked third of the three
+    county_rows = selectors.portfolio_review(actor=county_admin, portfolio=portfolio,
+                                             period="year")
+    assert [(r.project.title, r.rank) for r in county_rows] == [("红色物业", 3)]
 
 
 def test_the_half_year_review_reads_completion_as_it_stood_on_30_june(
@@ -173,7 +178,7 @@ def test_review_days():
 # --- roadshows --------------------------------------------------------------------------------
 
 def test_standings_are_group_weighted_trimmed_means_ranked(
-        tree, province_admin, portfolio, running, listed):
+        tree, province_admin, portfolio, running, approved):
     # given: leaders (weight 0.6, three judges) and staff (0.4, three judges), trimming 1 and 1
     roadshow = services.roadshow_create(
         actor=province_admin, owner=tree.province, portfolio=portfolio, title="路演",
@@ -182,7 +187,7 @@ def test_standings_are_group_weighted_trimmed_means_ranked(
         JudgeData(f"领导{n}", "领导") for n in range(3)] + [
         JudgeData(f"职工{n}", "职工") for n in range(3)])
     first, second = services.presentations_set(actor=province_admin, roadshow=roadshow,
-                                               projects=[running, listed])
+                                               projects=[running, approved])
     for presentation in (first, second):
         services.presentation_move(actor=province_admin, presentation=presentation,
                                    state="open")
@@ -198,8 +203,8 @@ def test_standings_are_group_weighted_trimmed_means_ranked(
     by_title = {s.project.title: s for s in standings.rows}
     assert by_title["红色物业"].group_means == [80.0, 64.0]
     assert by_title["红色物业"].result == pytest.approx(0.6 * 80 + 0.4 * 64)   # 73.6
-    assert by_title["党建引领基层治理"].result == pytest.approx(0.6 * 86 + 0.4 * 50)  # 71.6
-    assert [s.project.title for s in standings.ranked] == ["红色物业", "党建引领基层治理"]
+    assert by_title["人才服务专员"].result == pytest.approx(0.6 * 86 + 0.4 * 50)  # 71.6
+    assert [s.project.title for s in standings.ranked] == ["红色物业", "人才服务专员"]
     assert [s.rank for s in standings.ranked] == [1, 2]
     assert by_title["红色物业"].count == 6
     assert standings.maximum == 100
@@ -213,17 +218,17 @@ def test_standings_before_anyone_scores(roadshow, running, province_admin):
 
 
 def test_a_judges_sheet_lists_the_running_order_with_own_scores_and_conflicts(
-        roadshow, running, listed, province_admin, tree):
+        roadshow, running, approved, province_admin, tree):
     own, _outside = services.judges_add(actor=province_admin, roadshow=roadshow, judges=[
-        JudgeData("乙县评委", unit=tree.county_b), JudgeData("外部评委")])
+        JudgeData("日照评委", unit=tree.city2), JudgeData("外部评委")])
     first, _second = services.presentations_set(actor=province_admin, roadshow=roadshow,
-                                               projects=[listed, running])
+                                               projects=[approved, running])
     services.presentation_move(actor=province_admin, presentation=first, state="open")
     services.score_submit(judge=own, presentation_id=first.pk, points={
         "innovation": 20, "effect": 20, "replicable": 10, "presentation": 10})
     sheet = selectors.judge_sheet(own)
     assert [(line.presentation.project.title, line.conflicted) for line in sheet] == [
-        ("党建引领基层治理", False), ("红色物业", False)]
+        ("人才服务专员", False), ("红色物业", False)]
     assert sheet[0].score.total == 60 and sheet[1].score is None
     # a judge of county A, or of a township inside it, is conflicted on county A's project
     county, township = services.judges_add(actor=province_admin, roadshow=roadshow, judges=[

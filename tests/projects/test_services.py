@@ -229,14 +229,15 @@ def test_a_judge_from_the_presenting_unit_is_excluded(roadshow, running, provinc
         services.score_submit(judge=judge, presentation_id=presentation.pk, points=POINTS)
 
 
-def test_grade_quotas_are_enforced_per_judge(tree, province_admin, portfolio, running, listed):
+def test_grade_quotas_are_enforced_per_judge(tree, province_admin, portfolio, running,
+                                             approved):
     roadshow = services.roadshow_create(
         actor=province_admin, owner=tree.province, title="验收评审", held_on=days(0),
         criteria=[{"code": "total", "name": "综合", "max": 100}],
         grade_quotas={"excellent": 1})
     (judge,) = services.judges_add(actor=province_admin, roadshow=roadshow,
                                    judges=[JudgeData("李评委")])
-    first, second = _open(roadshow, province_admin, running, listed)
+    first, second = _open(roadshow, province_admin, running, approved)
     services.score_submit(judge=judge, presentation_id=first.pk, points={"total": 95},
                           grade="excellent")
     with pytest.raises(Conflict) as refused:
@@ -271,14 +272,14 @@ def test_a_scoring_link_of_another_roadshow_finds_nothing(
 
 
 def test_reordering_the_running_order_keeps_each_presentation(
-        roadshow, running, listed, province_admin):
+        roadshow, running, approved, province_admin):
     first, second = services.presentations_set(actor=province_admin, roadshow=roadshow,
-                                               projects=[running, listed])
+                                               projects=[running, approved])
     again = services.presentations_set(actor=province_admin, roadshow=roadshow,
-                                       projects=[listed, running])
+                                       projects=[approved, running])
     assert [(p.pk, p.position) for p in again] == [(second.pk, 1), (first.pk, 2)]
     assert list(roadshow.presentations.values_list("project__title", flat=True)) == [
-        "党建引领基层治理", "红色物业"]
+        "人才服务专员", "红色物业"]
 
 
 # --- photos and files on progress reports -----------------------------------------------------
@@ -380,14 +381,67 @@ def test_editing_milestones_keeps_those_whose_title_stays_with_their_follow_ups(
                              percents={pushing.pk: 40})
     follow_up = services.follow_up_raise(actor=province_admin, project=running,
                                          reason="加快", milestone=pushing)
+    plan = running.milestones.get(title="方案制定")
+    # renamed by its id, moved first, and a new one added; 总结验收 (no progress) removed
     services.milestones_replace(actor=province_admin, project=running, milestones=[
-        MilestoneData("全面推开", days(20), "推开方案"), MilestoneData("新增节点", days(40))])
-    kept = running.milestones.get(title="全面推开")
-    assert (kept.pk, kept.position, kept.due_on, kept.percent, kept.deliverable) == (
-        pushing.pk, 1, days(20), 40, "推开方案")
-    assert [m.title for m in running.milestones.all()] == ["全面推开", "新增节点"]
+        MilestoneData("全面推开（调整）", days(20), "推开方案", id=pushing.pk),
+        MilestoneData("方案制定", days(-10)), MilestoneData("新增节点", days(40))])
+    kept = running.milestones.get(pk=pushing.pk)
+    assert (kept.title, kept.position, kept.due_on, kept.percent, kept.deliverable) == (
+        "全面推开（调整）", 1, days(20), 40, "推开方案")
+    assert [(m.pk == plan.pk, m.title) for m in running.milestones.all()] == [
+        (False, "全面推开（调整）"), (True, "方案制定"), (False, "新增节点")]
     follow_up.refresh_from_db()
     assert follow_up.milestone_id == pushing.pk
+
+
+def test_milestones_with_progress_stay_and_titles_do_not_repeat(running, province_admin):
+    before = list(running.milestones.values_list("pk", "title", "percent"))
+    with pytest.raises(Conflict) as refused:  # 方案制定 is done: its history stays
+        services.milestones_replace(actor=province_admin, project=running,
+                                    milestones=[MilestoneData("全面推开", days(5))])
+    assert refused.value.message == "“方案制定”已有进展或督办，不能删除。"
+    with pytest.raises(ValidationFailed) as repeated:
+        services.milestones_replace(actor=province_admin, project=running, milestones=[
+            MilestoneData("方案制定", days(-10)), MilestoneData("方案制定", days(5))])
+    assert repeated.value.extra["errors"] == [
+        {"field": "milestones.2", "message": "第 2 个节点与前面的节点重名（“方案制定”）。"}]
+    assert list(running.milestones.values_list("pk", "title", "percent")) == before
+
+
+def test_a_shorter_deadline_is_checked_against_the_milestones_it_has(running, province_admin):
+    data = ProjectData(running.title, starts_on=running.starts_on, deadline=days(50))
+    with pytest.raises(ValidationFailed) as refused:  # 总结验收 is due in 90 days
+        services.project_update(actor=province_admin, project=running, data=data)
+    assert refused.value.extra["errors"] == [
+        {"field": "milestones.3", "message": "第 3 个节点晚于项目完成时限。"}]
+    services.project_update(actor=province_admin, project=running, data=data, milestones=[
+        MilestoneData(m.title, min(m.due_on, days(50)), id=m.pk)
+        for m in running.milestones.all()])
+    running.refresh_from_db()
+    assert running.deadline == days(50)
+    assert running.milestones.get(title="总结验收").due_on == days(50)
+
+
+def test_approving_a_claim_on_a_project_with_a_named_lead_puts_it_in_the_list(
+        portfolio, province_admin, county_admin, tree):
+    project = services.project_create(actor=province_admin, portfolio=portfolio,
+                                      data=ProjectData("点单式服务", lead_unit=tree.county_b))
+    services.project_step(actor=province_admin, project=project, step="list")
+    claim = services.claim_apply(actor=county_admin, project=project, unit=tree.county_a,
+                                 plan="协同推进")
+    services.claim_decide(actor=province_admin, claim=claim, approve=True)
+    project.refresh_from_db()
+    assert (project.state, project.lead_unit) == (ProjectState.APPROVED, tree.county_b)
+    assert list(project.co_units.all()) == [tree.county_a]
+
+
+def test_a_draft_does_not_present_at_a_roadshow(roadshow, portfolio, province_admin):
+    draft = services.project_create(actor=province_admin, portfolio=portfolio,
+                                    data=ProjectData("草稿"))
+    with pytest.raises(ValidationFailed):
+        services.presentations_set(actor=province_admin, roadshow=roadshow, projects=[draft])
+    assert not roadshow.presentations.exists()
 
 
 def test_a_comment_keeps_the_time_scoring_closed_and_a_closed_roadshow_takes_no_judges(

@@ -619,8 +619,7 @@ def _project(cast: Cast, portfolio: Portfolio, entry: Entry, number: int, t: Tim
     project = services.project_step(actor=city, project=project, step="approve")
     _report(actor, project, schedule, rng)
     if entry.fate == "terminated":
-        return services.project_step(actor=city, project=project, step="terminate",
-                                     note=TERMINATE_NOTE)
+        return project  # after the first roadshow, where it still presented (``_terminate``)
     if entry.fate in ("awaiting", "accepted"):
         project = services.project_step(actor=actor, project=project,
                                         step="request_acceptance")
@@ -790,6 +789,10 @@ def load() -> dict[str, int]:
         venue="市委组织部三楼会议室", projects=first, quality=quality, quotas=QUOTAS[0],
         with_county_judge=False, closed=len(first), open_one=False, rng=rng)
     services.roadshow_close(actor=cast.city_admin, roadshow=opening)
+    for entry in CATALOG:
+        if entry.fate == "terminated":
+            services.project_step(actor=cast.city_admin, project=projects[entry.title],
+                                  step="terminate", note=TERMINATE_NOTE)
     _live, scored = _roadshow(cast, portfolio, title="创新项目路演（第二场）", held_on=t.today,
                               venue="市委党校报告厅", projects=second, quality=quality,
                               quotas=QUOTAS[1], with_county_judge=True,

@@ -61,6 +61,8 @@ EDITABLE_BY_LEAD = frozenset({S.DRAFT, S.RETURNED, S.APPROVED, S.IN_PROGRESS})
 RUNNING = frozenset({S.APPROVED, S.IN_PROGRESS})
 #: States that are over: nothing changes any more.
 FINISHED = frozenset({S.ACCEPTED, S.TERMINATED})
+#: States in which a project is not put on a roadshow (one already presenting stays).
+NOT_PRESENTABLE = frozenset({S.DRAFT, S.LISTED, S.TERMINATED})
 
 
 def steps_from(state: str, roles: set[str]) -> list[Step]:

@@ -248,7 +248,7 @@ class FollowUp(models.Model):
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE,
                                 related_name="follow_ups")
     milestone = models.ForeignKey(Milestone, verbose_name=_("milestone"), null=True,
-                                  blank=True, on_delete=models.CASCADE, related_name="+")
+                                  blank=True, on_delete=models.SET_NULL, related_name="+")
     reason = models.TextField(_("reason"))
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("raised by"),
                                   null=True, on_delete=models.SET_NULL, related_name="+")

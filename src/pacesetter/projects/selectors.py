@@ -55,6 +55,15 @@ def facts(milestone: Any) -> MilestoneFacts:
                           done_on=milestone.done_on)
 
 
+def health_of(project: Project, known: list[MilestoneFacts], today: datetime.date,
+              portfolio: Portfolio) -> str:
+    """The project's schedule health; a finished project (accepted or terminated) is done,
+    whatever its milestones: nothing is chased on it any more."""
+    if project.state in lifecycle.FINISHED:
+        return schedule.DONE
+    return schedule.project_health(known, today, portfolio.at_risk_days, project.deadline)
+
+
 def project_overview(*, actor: Any, project: Project,
                      today: datetime.date | None = None) -> ProjectOverview:
     """A project as its page shows it: derived health and completion, each milestone's
@@ -70,8 +79,7 @@ def project_overview(*, actor: Any, project: Project,
     roles = access.roles_on(actor, project)
     return ProjectOverview(
         project=project,
-        health=schedule.project_health(known, today, portfolio.at_risk_days,
-                                       project.deadline),
+        health=health_of(project, known, today, portfolio),
         percent=schedule.percent_complete(known),
         milestones=[MilestoneView(m, schedule.milestone_state(f, today,
                                                               portfolio.at_risk_days))
@@ -137,9 +145,13 @@ def portfolio_projects(*, actor: Any, portfolio: Portfolio,
     """The portfolio's projects the actor sees, with their derived health, completion and
     milestone states, filtered: ``unit`` keeps projects led or co-run by the unit or a unit
     under it; ``health`` filters on the derived health. Two queries whatever the size."""
-    today = today or timezone.localdate()
-    projects = (access.projects_in_scope(actor).filter(portfolio=portfolio)
-                .select_related("lead_unit", "leader", "owner", "proposed_by")
+    return _portfolio_rows(access.projects_in_scope(actor).filter(portfolio=portfolio),
+                           portfolio, filters, today or timezone.localdate())
+
+
+def _portfolio_rows(projects: Any, portfolio: Portfolio, filters: PortfolioFilters,
+                    today: datetime.date) -> list[ProjectRow]:
+    projects = (projects.select_related("lead_unit", "leader", "owner", "proposed_by")
                 .annotate(last_report=Max("updates__reported_at")).order_by("code", "pk"))
     if filters.unit is not None:
         unit = Unit.objects.filter(pk=filters.unit).values_list("path", flat=True).first()
@@ -165,6 +177,11 @@ def portfolio_projects(*, actor: Any, portfolio: Portfolio,
     return rows
 
 
+#: Up to this many projects, their rows are read by id; beyond, the whole portfolio's rows are
+#: read and the others skipped (a long ``IN`` list costs more than the rows it saves).
+SHORT_IN_LIST = 1000
+
+
 @dataclass(frozen=True, slots=True)
 class MilestoneLine:
     """A milestone read for a list: its fields without a model instance, which would cost
@@ -183,7 +200,10 @@ def _milestone_lines(portfolio: Portfolio, project_ids: set[int]
                      ) -> dict[int, list[MilestoneLine]]:
     """The milestones of the portfolio's projects among ``project_ids``, in order: one query."""
     lines: dict[int, list[MilestoneLine]] = {}
-    for project_id, *fields in Milestone.objects.filter(project__portfolio=portfolio).order_by(
+    milestones = Milestone.objects.filter(project__portfolio=portfolio)
+    if len(project_ids) <= SHORT_IN_LIST:
+        milestones = milestones.filter(project_id__in=project_ids)
+    for project_id, *fields in milestones.order_by(
             "project", "position", "due_on", "pk").values_list(
             "project_id", "pk", "position", "title", "due_on", "deliverable", "percent",
             "done_on"):
@@ -203,8 +223,7 @@ def _project_row(project: Project, portfolio: Portfolio, today: datetime.date,
     running = project.state in lifecycle.RUNNING
     return ProjectRow(
         project=project,
-        health=schedule.project_health(known, today, portfolio.at_risk_days, project.deadline)
-        if project.state != ProjectState.TERMINATED else schedule.DONE,
+        health=health_of(project, known, today, portfolio),
         percent=schedule.percent_complete(known),
         milestones=[MilestoneView(m, schedule.milestone_state(f, today, portfolio.at_risk_days))
                     for m, f in zip(milestones, known, strict=True)],
@@ -305,29 +324,35 @@ def portfolio_review(*, actor: Any, portfolio: Portfolio, period: str = "year",
     composite = w · completion + (1 − w) · roadshow, both in percent, where completion is the
     mean of the milestones' percents reported by the review day (``percent_complete`` on the
     progress history), and roadshow is the project's best result at a closed roadshow of the
-    portfolio held by the review day, as a share of the rubric's total. A project that has not
-    presented is ranked on completion alone (the weights renormalized over what it has, as the
-    judge groups are). Ties share a rank."""
+    portfolio held by the review day, as a share of the rubric's total; a project that did not
+    present scores 0 there. Before any roadshow, the rank is on completion alone. Ties share
+    a rank. The ranks are over the whole portfolio; the actor gets the rows they may see."""
     day = review_day(portfolio.year, period)
-    rows = [row for row in portfolio_projects(actor=actor, portfolio=portfolio, today=day)
-            if row.project.state not in (ProjectState.DRAFT, ProjectState.LISTED,
-                                         ProjectState.SUBMITTED, ProjectState.RETURNED,
-                                         ProjectState.TERMINATED)]
+    rows = [row for row in _portfolio_rows(Project.objects.filter(portfolio=portfolio),
+                                           portfolio, PortfolioFilters(), day)
+            if row.project.state in REVIEWED]
     percents = _percents_on(day, portfolio, rows)
     shows = _roadshow_percents(portfolio, day)
-    weight = min(max(completion_weight, 0.0), 1.0)
+    weight = min(max(completion_weight, 0.0), 1.0) if shows else 1.0
     scored = []
     for row in rows:
         percent = percents.get(row.project.pk, 0)
         show = shows.get(row.project.pk)
-        composite = percent if show is None else weight * percent + (1 - weight) * show
+        composite = weight * percent + (1 - weight) * (show or 0.0)
         scored.append((row.project, percent, show, round(composite, 2)))
-    values = [composite for *_rest, composite in scored]
-    ranks = engine_rank(values) if values else []
+    ranks = engine_rank([composite for *_rest, composite in scored]) if scored else []
+    visible = set(access.projects_in_scope(actor).filter(portfolio=portfolio)
+                  .values_list("pk", flat=True))
     return sorted((ReviewRow(project, percent, show, composite, int(rank))
                    for (project, percent, show, composite), rank in zip(scored, ranks,
-                                                                        strict=True)),
+                                                                        strict=True)
+                   if project.pk in visible),
                   key=lambda r: (r.rank, r.project.code, r.project.pk))
+
+
+#: The projects a review ranks: those approved into the list and not terminated.
+REVIEWED = frozenset({ProjectState.APPROVED, ProjectState.IN_PROGRESS,
+                      ProjectState.AWAITING_ACCEPTANCE, ProjectState.ACCEPTED})
 
 
 def _percents_on(day: datetime.date, portfolio: Portfolio, rows: list[ProjectRow]
@@ -338,9 +363,10 @@ def _percents_on(day: datetime.date, portfolio: Portfolio, rows: list[ProjectRow
         return {row.project.pk: row.percent for row in rows}
     end = timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
     reported: dict[int, int] = {}
-    for percents in ProgressUpdate.objects.filter(
-            project__portfolio=portfolio, reported_at__lte=end).values_list("percents",
-                                                                           flat=True):
+    updates = ProgressUpdate.objects.filter(project__portfolio=portfolio, reported_at__lte=end)
+    if len(rows) <= SHORT_IN_LIST:
+        updates = updates.filter(project_id__in=[row.project.pk for row in rows])
+    for percents in updates.values_list("percents", flat=True):
         for key, value in percents.items():
             reported[int(key)] = max(reported.get(int(key), 0), int(value))
     result = {}
@@ -498,9 +524,6 @@ def roadshow_eligible(standings: Standings) -> dict[int, set[int]]:
         for row in standings.rows}
 
 
-CANNOT_PRESENT = (ProjectState.DRAFT, ProjectState.LISTED, ProjectState.TERMINATED)
-
-
 def roadshow_candidates(*, actor: Any, roadshow: Roadshow) -> list[Project]:
     """The projects the actor may put on the roadshow: those of its portfolio (of any
     portfolio of its organizer when it has none) past the draft, the call for claims and not
@@ -509,5 +532,5 @@ def roadshow_candidates(*, actor: Any, roadshow: Roadshow) -> list[Project]:
     projects = (projects.filter(portfolio=roadshow.portfolio_id) if roadshow.portfolio_id
                 else projects.filter(portfolio__owner=roadshow.owner_id))
     presenting = Presentation.objects.filter(roadshow=roadshow).values("project")
-    return list(projects.filter(~Q(state__in=CANNOT_PRESENT) | Q(pk__in=presenting))
+    return list(projects.filter(~Q(state__in=lifecycle.NOT_PRESENTABLE) | Q(pk__in=presenting))
                 .select_related("lead_unit").order_by("code", "pk")[:2000])

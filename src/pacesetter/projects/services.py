@@ -136,10 +136,14 @@ class ProjectData:
 
 @dataclass
 class MilestoneData:
+    """A milestone as a form gives it; ``id`` names the milestone it edits (none: a new one,
+    or the one of the same title)."""
+
     title: str
     due_on: datetime.date
     deliverable: str = ""
     percent: int = 0
+    id: int | None = None
 
 
 def _plan_problems(data: ProjectData, portfolio: Portfolio,
@@ -157,9 +161,15 @@ def _plan_problems(data: ProjectData, portfolio: Portfolio,
                          % {"unit": unit.name})
     if data.budget is not None and data.budget < 0:
         problems.setdefault("budget", _("The budget cannot be negative."))
+    seen: set[str] = set()
     for number, milestone in enumerate(milestones, start=1):
         key = f"milestones.{number}"
-        if not milestone.title.strip():
+        title = milestone.title.strip()
+        if title in seen:
+            problems.setdefault(key, _("Milestone %(n)d repeats the title “%(title)s”.")
+                                % {"n": number, "title": title})
+        seen.add(title)
+        if not title:
             problems.setdefault(key, _("Milestone %(n)d has no title.") % {"n": number})
         elif not 0 <= milestone.percent <= 100:
             problems.setdefault(key, _("Milestone %(n)d: give 0 to 100%%.") % {"n": number})
@@ -210,19 +220,21 @@ def _plan_values(data: ProjectData) -> dict[str, Any]:
 
 
 @transaction.atomic
-def project_update(*, actor: Any, project: Project, data: ProjectData) -> Project:
-    """Change a project's plan: the organizer while it runs, the lead unit while it is a
-    draft, returned, or running."""
+def project_update(*, actor: Any, project: Project, data: ProjectData,
+                   milestones: Sequence[MilestoneData] | None = None) -> Project:
+    """Change a project's plan, and its milestones when given (checked together: a new
+    deadline against the new milestones, else against the milestones it has): the organizer
+    while it runs, the lead unit while it is a draft, returned, or running."""
     project = _locked(project)
-    roles = access.roles_on(actor, project)
-    if project.state in lifecycle.FINISHED:
-        raise Conflict(str(FINISHED_REFUSED))
-    if lifecycle.ORGANIZER not in roles and not (
-            lifecycle.LEAD in roles and project.state in lifecycle.EDITABLE_BY_LEAD):
-        raise PermissionDenied(_("You may not change this project now."))
-    if lifecycle.ORGANIZER not in roles:
+    _require_plan_editor(actor, project)
+    if lifecycle.ORGANIZER not in access.roles_on(actor, project):
         data.lead_unit = project.lead_unit
-    _refuse(_plan_problems(data, project.portfolio))
+    current = [MilestoneData(m.title, m.due_on, m.deliverable, m.percent, m.pk)
+               for m in project.milestones.all()]
+    _refuse(_plan_problems(data, project.portfolio, current if milestones is None else
+                           milestones))
+    if milestones is not None:
+        _milestones_write(actor, project, milestones)
     before = snapshot(project, PROJECT_FIELDS)
     for name, value in _plan_values(data).items():
         setattr(project, name, value)
@@ -237,35 +249,66 @@ def project_update(*, actor: Any, project: Project, data: ProjectData) -> Projec
 @transaction.atomic
 def milestones_replace(*, actor: Any, project: Project, milestones: Sequence[MilestoneData]
                        ) -> list[Milestone]:
-    """Set a project's milestones to ``milestones`` in this order. A milestone whose title
-    stays is updated in place, so its progress, its follow-ups and the reports' percents that
-    name it stay with it; the others are removed or added."""
+    """Set a project's milestones to ``milestones`` in this order (``_milestones_write``)."""
     project = _locked(project)
+    _require_plan_editor(actor, project)
+    plan = ProjectData(title=project.title, deadline=project.deadline)
+    _refuse(_plan_problems(plan, project.portfolio, milestones))
+    return _milestones_write(actor, project, milestones)
+
+
+def _require_plan_editor(actor: Any, project: Project) -> None:
     if project.state in lifecycle.FINISHED:
         raise Conflict(str(FINISHED_REFUSED))
     roles = access.roles_on(actor, project)
     if lifecycle.ORGANIZER not in roles and not (
             lifecycle.LEAD in roles and project.state in lifecycle.EDITABLE_BY_LEAD):
         raise PermissionDenied(_("You may not change this project now."))
-    plan = ProjectData(title=project.title, deadline=project.deadline)
-    _refuse(_plan_problems(plan, project.portfolio, milestones))
-    old = {m.title: m for m in project.milestones.all()}
-    before = [_milestone_line(m) for m in old.values()]
-    rows, kept_rows, new_rows = [], [], []
+
+
+def _milestones_write(actor: Any, project: Project, milestones: Sequence[MilestoneData]
+                      ) -> list[Milestone]:
+    """A milestone named by its id, or else by its unchanged title, is updated in place, so
+    its progress, its follow-ups and the reports' percents that name it stay with it. A
+    milestone left out is removed, unless it has progress or a follow-up: that history is
+    not thrown away by an edit."""
+    existing = list(project.milestones.all())
+    by_id = {m.pk: m for m in existing}
+    by_title = {m.title: m for m in existing}
+    before = [_milestone_line(m) for m in existing]
+    rows, kept_rows, new_rows, used = [], [], [], set()
     for position, data in enumerate(milestones, start=1):
         title = data.title.strip()
-        kept = old.pop(title, None)
+        if data.id is not None and data.id not in by_id:
+            raise NotFound(_("Milestone not found."))
+        kept = by_id.get(data.id) if data.id is not None else by_title.get(title)
+        if kept is not None and kept.pk in used:
+            kept = None
         percent = max(data.percent, kept.percent if kept else 0)
-        milestone = kept or Milestone(project=project, title=title)
-        milestone.position, milestone.due_on = position, data.due_on
+        milestone = kept or Milestone(project=project)
+        milestone.position, milestone.title, milestone.due_on = position, title, data.due_on
         milestone.deliverable, milestone.percent = data.deliverable.strip(), percent
         if milestone.done_on is None and percent >= 100:
             milestone.done_on = timezone.localdate()
         rows.append(milestone)
-        (kept_rows if kept else new_rows).append(milestone)
-    Milestone.objects.filter(pk__in=[m.pk for m in old.values()]).delete()
-    Milestone.objects.bulk_update(kept_rows, ["position", "due_on", "deliverable", "percent",
-                                              "done_on"])
+        if kept:
+            used.add(kept.pk)
+            kept_rows.append(milestone)
+        else:
+            new_rows.append(milestone)
+    dropped = [m for m in existing if m.pk not in used]
+    chased = set(FollowUp.objects.filter(milestone__in=dropped).values_list("milestone_id",
+                                                                             flat=True))
+    kept_history = [m.title for m in dropped if m.percent > 0 or m.pk in chased]
+    if kept_history:
+        raise Conflict(_("“%(title)s” has progress or a follow-up: it cannot be removed.")
+                       % {"title": kept_history[0]}, extra={"errors": [
+                           {"field": "milestones", "message": _(
+                               "“%(title)s” has progress or a follow-up: it cannot be "
+                               "removed.") % {"title": title}} for title in kept_history]})
+    Milestone.objects.filter(pk__in=[m.pk for m in dropped]).delete()
+    Milestone.objects.bulk_update(kept_rows, ["position", "title", "due_on", "deliverable",
+                                              "percent", "done_on"])
     Milestone.objects.bulk_create(new_rows)
     entry_record(actor=actor, obj=project, action=AuditAction.UPDATE,
                  unit_path=_project_path(project), before={"milestones": before},
@@ -368,9 +411,9 @@ def claim_apply(*, actor: Any, project: Project, unit: Unit, plan: str) -> Claim
 
 @transaction.atomic
 def claim_decide(*, actor: Any, claim: Claim, approve: bool, note: str = "") -> Claim:
-    """The organizer approves or declines a claim (two-way selection). The first approved
-    unit becomes the lead and the project is approved into the list; units approved after it
-    join as co-units."""
+    """The organizer approves or declines a claim (two-way selection). An approved claim puts
+    a project open for claims into the list (立项); the first approved unit becomes the lead
+    (unless the department named one), units approved after it join as co-units."""
     project = _locked(claim.project)
     claim = Claim.objects.select_for_update(of=("self",)).get(pk=claim.pk)
     if not access.can_run(actor, project.portfolio):
@@ -391,10 +434,11 @@ def claim_decide(*, actor: Any, claim: Claim, approve: bool, note: str = "") -> 
         project_before = snapshot(project, ["lead_unit", "co_units", "state"])
         if project.lead_unit is None:
             project.lead_unit = claim.unit
-            project.state = ProjectState.APPROVED
-            project.save(update_fields=["lead_unit", "state", "updated_at"])
         else:
             project.co_units.add(claim.unit)
+        if project.state == ProjectState.LISTED:
+            project.state = ProjectState.APPROVED
+        project.save(update_fields=["lead_unit", "state", "updated_at"])
         changes.append(Change(obj=project, action=AuditAction.UPDATE,
                               unit_path=_project_path(project), before=project_before,
                               after=snapshot(project, ["lead_unit", "co_units", "state"])))
@@ -705,13 +749,20 @@ def presentations_set(*, actor: Any, roadshow: Roadshow, projects: Sequence[Proj
     ids = [p.pk for p in projects]
     if len(set(ids)) != len(ids):
         raise ValidationFailed(_("A project is listed twice."))
-    if access.projects_in_scope(actor).filter(pk__in=ids).count() != len(ids):
+    states = dict(access.projects_in_scope(actor).filter(pk__in=ids).values_list("pk",
+                                                                                 "state"))
+    if len(states) != len(ids):
         raise NotFound(_("Project not found."))
+    existing = {p.project_id: p for p in roadshow.presentations.all()}
+    unready = [p.title for p in projects if p.pk not in existing
+               and states[p.pk] in lifecycle.NOT_PRESENTABLE]
+    if unready:
+        raise ValidationFailed(_("“%(title)s” is a draft, open for claims or terminated: it "
+                                 "does not present.") % {"title": unready[0]})
     scored = set(Score.objects.filter(presentation__roadshow=roadshow).values_list(
         "presentation__project_id", flat=True))
     if scored - set(ids):
         raise Conflict(_("Projects already scored cannot be taken off the roadshow."))
-    existing = {p.project_id: p for p in roadshow.presentations.all()}
     roadshow.presentations.exclude(project_id__in=ids).delete()
     rows = []
     for position, project in enumerate(projects, start=1):
