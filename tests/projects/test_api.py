@@ -18,7 +18,6 @@ from pacesetter.projects.models import (
     Attachment,
     Claim,
     FollowUp,
-    Milestone,
     Portfolio,
     PresentationState,
     ProgressUpdate,
@@ -211,11 +210,18 @@ def test_a_bad_project_is_422_naming_each_field_and_creates_nothing(client, port
     assert not Project.objects.exists()
 
 
-def test_a_reporter_may_not_create_for_the_organizer_and_an_outsider_finds_nothing(
-        client, portfolio, running, reporter, outsider):
+def test_who_sees_a_portfolio_but_does_not_organize_it_may_not_create_for_it(
+        client, portfolio, running, reporter, outsider, county_admin, tree):
     url = f"/projects/portfolios/{portfolio.pk}/projects"
+    # a reporter of county A, and county B (both under the province), see the portfolio
     assert call(client, reporter, "post", url, {"title": "越权"}).status_code == 403
-    assert call(client, outsider, "post", url, {"title": "越权"}).status_code == 404
+    assert call(client, outsider, "post", url, {"title": "越权"}).status_code == 403
+    # county A's own portfolio is not found from county B
+    own = services.portfolio_create(actor=county_admin, owner=tree.county_a, title="东营区创新",
+                                    year=2026)
+    answer = call(client, outsider, "post", f"/projects/portfolios/{own.pk}/projects",
+                  {"title": "越权"})
+    assert answer.status_code == 404 and answer.json()["detail"] == "未找到项目清单。"
     assert not Project.objects.filter(title="越权").exists()
 
 
@@ -443,7 +449,10 @@ def test_a_report_carries_photos_through_multipart(client, running, reporter):
     # then
     assert answer.status_code == 201, answer.content
     assert [a["name"] for a in answer.json()["attachments"]] == ["现场.jpg"]
-    assert Attachment.objects.get().update.text == "现场照片"
+    attachment = Attachment.objects.get()
+    assert attachment.update.text == "现场照片"
+    assert answer.json()["attachments"][0]["url"] == (
+        f"/projects/{running.pk}/files/{attachment.pk}/")
     milestone.refresh_from_db()
     assert milestone.percent == 60
 
@@ -558,6 +567,7 @@ def test_roadshows_are_listed_and_detailed_with_tokens_for_the_organizer_only(
     assert [p["project_title"] for p in organizer["presentations"]] == ["红色物业",
                                                                        "党建引领基层治理"]
     assert organizer["presentations"][0]["state_label"] == "计分中"
+    assert [(g["name"], g["weight"]) for g in organizer["groups"]] == [("评委", 1.0)]
     assert [j["token"] for j in organizer["judges"]] == [j.token for j in judges]
     assert presenter["can_chair"] is False
     assert {j["token"] for j in presenter["judges"]} == {None}
@@ -579,6 +589,7 @@ def test_the_standings_are_the_trimmed_means_by_hand(client, roadshow, panel, pr
     assert body.status_code == 200, body.content
     rows = body.json()["rows"]
     assert [r["project_title"] for r in rows] == ["红色物业", "党建引领基层治理"]
+    assert rows[0]["state_label"] == "计分中" and body.json()["state_label"] == "进行中"
     assert rows[0]["result"] == pytest.approx((80 + 85) / 2)  # 82.5
     assert rows[1]["result"] == pytest.approx(round((75 + 88 + 72) / 3, 4))  # 78.3333
     assert [(r["rank"], r["count"]) for r in rows] == [(1, 4), (2, 5)]
@@ -678,14 +689,24 @@ def test_the_public_judge_operations_need_no_login_but_the_rest_does(client, roa
     assert client.get("/api/v1/public/judges/nope").status_code == 404
 
 
-def test_projects_of_a_new_portfolio_come_from_the_organizer_only(client, tree, county_admin,
-                                                                  province_admin):
-    """A county does not see a portfolio of the province with nothing for it yet."""
+def test_units_under_the_organizer_see_a_new_portfolio_and_propose_into_it(
+        client, tree, county_admin, province_admin, outsider):
+    # given a portfolio of the province with no project yet, and one of county A
     portfolio = services.portfolio_create(actor=province_admin, owner=tree.province,
                                           title="新创新年", year=2026)
-    answer = call(client, county_admin, "get", f"/projects/portfolios/{portfolio.pk}")
-    assert answer.status_code == 404
-    assert Project.objects.count() == 0 and Milestone.objects.count() == 0
+    own = services.portfolio_create(actor=county_admin, owner=tree.county_a, title="东营区创新",
+                                    year=2026)
+    # when
+    seen = call(client, county_admin, "get", "/projects/portfolios").json()
+    proposed = call(client, county_admin, "post", f"/projects/portfolios/{portfolio.pk}/projects",
+                    {"title": "村级议事", "proposed_by_id": tree.township_a1.pk})
+    # then
+    assert {p["title"] for p in seen["items"]} == {"新创新年", "东营区创新"}
+    assert proposed.status_code == 201, proposed.content
+    assert Project.objects.get().lead_unit == tree.township_a1
+    titles = {p["title"] for p in call(client, outsider, "get", "/projects/portfolios").json()[
+        "items"]}
+    assert titles == {"新创新年"} and own.title not in titles
 
 
 # ---------------------------------------------------------------------------------------------
@@ -701,7 +722,7 @@ json_values = st.recursive(
     max_leaves=8)
 
 
-@settings(max_examples=150, deadline=None,
+@settings(max_examples=12, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_no_input_to_the_projects_api_makes_a_500(client, portfolio, listed, running, panel,

@@ -64,8 +64,8 @@ public_router = Router(tags=["roadshow judges"])
 
 
 @router.get("/portfolios", response=list[PortfolioOut],
-            summary="Portfolios the caller sees: organized by their units, or holding their "
-                    "projects")
+            summary="Portfolios the caller sees: organized by their units or by a unit above "
+                    "them (to propose and claim), or holding their projects")
 @paginate(Page)
 def portfolio_list(request: HttpRequest) -> Any:
     return access.portfolios_in_scope(request.user).select_related("owner").order_by(
@@ -175,6 +175,7 @@ def roadshow_standings(request: HttpRequest, roadshow_id: int) -> Any:
         standings.scores, row.presentation.pk, standings.judges) if chair else None)
         for row in standings.ranked]
     return {"roadshow_id": roadshow.pk, "state": roadshow.state,
+            "state_label": roadshow.get_state_display(),
             "maximum": standings.maximum, "drop_highest": roadshow.drop_highest,
             "drop_lowest": roadshow.drop_lowest, "groups": standings.groups,
             "judges": _judges(standings.judges, chair) if chair else None, "rows": rows}
@@ -356,7 +357,7 @@ def _plan_data(actor: Any, data: ProjectData, changes: Mapping[str, Any]) -> Pro
             data.co_units = _units(actor, value or [])
         elif name in ("leader_id", "owner_id"):
             setattr(data, name[:-3], _person(actor, value) if value is not None else None)
-        elif name in ("tags",):
+        elif name == "tags":
             data.tags = list(value or [])
         elif name in ("title", "code", "category", "goal", "measures"):
             setattr(data, name, value or "")

@@ -11,6 +11,7 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict, Json, StringConstraints
@@ -18,10 +19,13 @@ from pydantic import AfterValidator, ConfigDict, Json, StringConstraints
 from pacesetter.projects import schedule
 from pacesetter.projects.models import (
     Cadence,
+    ClaimState,
     Grade,
     MilestoneState,
     PresentationState,
     ProjectState,
+    RoadshowPurpose,
+    RoadshowState,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -214,7 +218,7 @@ class ClaimOut(Schema):
     unit_id: int
     unit_name: str = Field(..., alias="unit.name")
     plan: str
-    state: str
+    state: ClaimState
     state_label: str
     applied_at: datetime.datetime
     decided_at: datetime.datetime | None
@@ -344,6 +348,11 @@ class AttachmentOut(Schema):
     name: str
     size: int
     uploaded_at: datetime.datetime
+    url: str = Field(..., description="the download link of the pages (a logged-in session)")
+
+    @staticmethod
+    def resolve_url(obj: Any) -> str:
+        return reverse("projects:attachment", args=[obj.project_id, obj.pk])
 
 
 class UpdateOut(Schema):
@@ -397,11 +406,11 @@ class ReplyIn(StrictIn):
 class RoadshowOut(Schema):
     id: int
     title: str
-    purpose: str
+    purpose: RoadshowPurpose
     purpose_label: str
     held_on: datetime.date
     venue: str
-    state: str
+    state: RoadshowState
     state_label: str
     owner_id: int
     owner_name: str = Field(..., alias="owner.name")
@@ -475,7 +484,8 @@ class StandingOut(Schema):
 
     presentation_id: int = Field(..., alias="presentation.pk")
     position: int = Field(..., alias="presentation.position")
-    state: str = Field(..., alias="presentation.state")
+    state: PresentationState = Field(..., alias="presentation.state")
+    state_label: str
     comment: str = Field(..., alias="presentation.comment")
     project_id: int = Field(..., alias="project.pk")
     project_title: str = Field(..., alias="project.title")
@@ -491,10 +501,15 @@ class StandingOut(Schema):
     def resolve_lead_unit_name(obj: Any) -> str | None:
         return obj.project.lead_unit.name if obj.project.lead_unit_id else None
 
+    @staticmethod
+    def resolve_state_label(obj: Any) -> str:
+        return str(obj.presentation.get_state_display())
+
 
 class StandingsOut(Schema):
     roadshow_id: int
-    state: str
+    state: RoadshowState
+    state_label: str
     maximum: float
     drop_highest: int
     drop_lowest: int
@@ -542,7 +557,7 @@ class SheetLineOut(Schema):
     position: int = Field(..., alias="presentation.position")
     project_title: str = Field(..., alias="presentation.project.title")
     lead_unit_name: str | None
-    state: str = Field(..., alias="presentation.state")
+    state: PresentationState = Field(..., alias="presentation.state")
     state_label: str
     conflicted: bool = Field(..., description="the judge is from the presenting unit")
     score: MyScoreOut | None
@@ -564,7 +579,7 @@ class JudgeSheetOut(Schema):
     roadshow_title: str
     held_on: datetime.date
     venue: str
-    roadshow_state: str
+    roadshow_state: RoadshowState
     criteria: list[CriterionOut]
     grade_quotas: dict[str, int]
     grades_used: dict[str, int]
