@@ -28,7 +28,11 @@ def _open_panel(tree, province_admin):
     portfolio = services.portfolio_create(actor=province_admin, owner=tree.province,
                                           title="创新年", year=2026)
     projects = [services.project_create(actor=province_admin, portfolio=portfolio,
-                                        data=ProjectData(f"项目{n}")) for n in range(3)]
+                                        data=ProjectData(f"项目{n}", lead_unit=tree.county_b))
+                for n in range(3)]
+    for project in projects:
+        for step in ("submit", "approve"):
+            services.project_step(actor=province_admin, project=project, step=step)
     roadshow = services.roadshow_create(actor=province_admin, owner=tree.province,
                                         title="路演", held_on=datetime.date.today(),
                                         criteria=RUBRIC)
