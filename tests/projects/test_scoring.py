@@ -21,6 +21,13 @@ def test_a_rubric_needs_named_criteria_with_positive_maximums_and_distinct_codes
         "codes", "max", "name"]
 
 
+def test_criterion_codes_are_plain_letters_digits_dashes_and_underscores():
+    """They name form fields and JSON keys: a quote or a backslash would break the page."""
+    assert scoring.rubric_problems([{"code": "c-1_A", "name": "x", "max": 10}]) == []
+    for code in ('a"b', "a\\b", "创新", "a b", "x" * 33):
+        assert scoring.rubric_problems([{"code": code, "name": "x", "max": 10}]) == ["codes"]
+
+
 def test_points_must_be_numbers_within_each_criterions_maximum():
     criteria = scoring.criteria_of(RUBRIC)
     good = {"innovation": 28, "effect": 27.5, "replicable": 18, "presentation": 0}

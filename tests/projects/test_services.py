@@ -342,7 +342,8 @@ def test_the_set_up_changes_until_judges_score_then_the_rubric_is_frozen(
         services.roadshow_update(actor=province_admin, roadshow=roadshow, title="改名",
                                  held_on=days(1), criteria=RUBRIC[:3])
     assert refused.value.extra["errors"] == [
-        {"field": "criteria", "message": "评委已开始打分，评分细则不能再修改。"}]
+        {"field": "criteria",
+         "message": "评委已开始打分，评分细则、去分规则、评委组权重和等次名额不能再修改。"}]
     roadshow.refresh_from_db()
     assert (roadshow.title, len(roadshow.criteria)) == ("第一场", 4)
 
@@ -457,3 +458,61 @@ def test_a_comment_keeps_the_time_scoring_closed_and_a_closed_roadshow_takes_no_
     with pytest.raises(Conflict):
         services.judges_add(actor=province_admin, roadshow=roadshow, judges=[JudgeData("迟到")])
     assert not roadshow.judges.exists()
+
+
+def test_once_scored_the_trimming_weights_and_quotas_are_frozen_too(roadshow, running,
+                                                                   province_admin):
+    _scored(roadshow, running, province_admin)
+    for change in ({"drop_highest": 0}, {"grade_quotas": {"excellent": 1}},
+                   {"groups": [("评委", 2.0)]}):
+        with pytest.raises(ValidationFailed):
+            services.roadshow_update(actor=province_admin, roadshow=roadshow, title="第一场",
+                                     held_on=days(0), criteria=roadshow.criteria,
+                                     **{"drop_highest": 1, "drop_lowest": 1, **change})
+    services.roadshow_update(actor=province_admin, roadshow=roadshow, title="第一场（改期）",
+                             held_on=days(3), criteria=roadshow.criteria, venue="礼堂")
+    roadshow.refresh_from_db()
+    assert (roadshow.title, roadshow.venue, roadshow.drop_highest) == ("第一场（改期）", "礼堂", 1)
+    assert [g.weight for g in roadshow.groups.all()] == [1.0]
+
+
+def test_a_closed_roadshow_keeps_its_running_order_and_judges_but_takes_comments(
+        roadshow, running, approved, province_admin):
+    judge = _scored(roadshow, running, province_admin)
+    presentation = roadshow.presentations.get()
+    services.roadshow_close(actor=province_admin, roadshow=roadshow)
+    with pytest.raises(Conflict):
+        services.presentations_set(actor=province_admin, roadshow=roadshow,
+                                   projects=[running, approved])
+    with pytest.raises(Conflict):
+        services.judge_remove(actor=province_admin, judge=judge)
+    with pytest.raises(Conflict):
+        services.presentation_move(actor=province_admin, presentation=presentation,
+                                   state=PresentationState.OPEN)
+    services.presentation_move(actor=province_admin, presentation=presentation,
+                               state=PresentationState.CLOSED, comment="第一行\x0b第二行\x07")
+    presentation.refresh_from_db()
+    assert (presentation.comment, roadshow.presentations.count(), Score.objects.count()) == (
+        "第一行\n第二行", 1, 1)
+
+
+def test_a_judge_whose_unit_becomes_the_presenting_one_no_longer_counts(
+        roadshow, running, province_admin, tree):
+    from pacesetter.projects import selectors
+
+    outsider_judge, township_judge = services.judges_add(
+        actor=province_admin, roadshow=roadshow,
+        judges=[JudgeData("外部"), JudgeData("镇评委", unit=tree.township_a1)])
+    presentation = services.presentations_set(actor=province_admin, roadshow=roadshow,
+                                              projects=[running])[0]
+    services.presentation_move(actor=province_admin, presentation=presentation, state="open")
+    running.lead_unit = tree.county_b  # before the change, the township judge may score
+    running.save()
+    services.score_submit(judge=outsider_judge, presentation_id=presentation.pk, points=POINTS)
+    services.score_submit(judge=township_judge, presentation_id=presentation.pk, points={
+        "innovation": 10, "effect": 10, "replicable": 10, "presentation": 10})
+    running.co_units.add(tree.county_a)  # now the township is inside a presenting unit
+    (row,) = selectors.roadshow_standings(roadshow).rows
+    assert (row.count, row.result) == (1, 82.0)  # the outside judge's 25 + 26 + 15 + 16
+    assert selectors.roadshow_standings(roadshow).eligible == {presentation.pk: {
+        outsider_judge.pk}}

@@ -16,6 +16,7 @@ of interest have no score, so they neither count nor are dropped.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,10 @@ def criteria_of(rubric: Sequence[Mapping[str, Any]]) -> list[Criterion]:
     return [Criterion(str(c["code"]), str(c["name"]), float(c["max"])) for c in rubric]
 
 
+#: A criterion's code: it names form fields and keys of the points, so letters, digits, - and _.
+CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
 def rubric_problems(rubric: Sequence[Mapping[str, Any]]) -> list[str]:
     """What is wrong with a rubric (criteria with names and positive maximum points),
     as untranslated keys for the service to word."""
@@ -43,7 +48,7 @@ def rubric_problems(rubric: Sequence[Mapping[str, Any]]) -> list[str]:
     if not rubric:
         problems.append("empty")
     codes = [str(c.get("code", "")) for c in rubric]
-    if len(set(codes)) != len(codes) or not all(codes):
+    if len(set(codes)) != len(codes) or not all(CODE.fullmatch(code) for code in codes):
         problems.append("codes")
     for criterion in rubric:
         maximum = criterion.get("max")

@@ -416,6 +416,7 @@ class Standings:
     judges: list[Judge]
     rows: list[Standing]  # in running order
     scores: dict[tuple[int, int], Score]  # (presentation id, judge id) → score
+    eligible: dict[int, set[int]]  # presentation id → the judges who score it
 
     @property
     def ranked(self) -> list[Standing]:
@@ -430,19 +431,23 @@ class Standings:
 def roadshow_standings(roadshow: Roadshow) -> Standings:
     """Every presentation's result: per judge group the trimmed mean of the judges' totals
     (dropping ``drop_highest`` and ``drop_lowest``), combined by the groups' weights
-    (``scoring.panel_results``), and the rank. Three queries."""
+    (``scoring.panel_results``), and the rank. A score of a judge from the presenting unit
+    (who became one after scoring, when the project's units changed) does not count. Four
+    queries."""
     groups = list(roadshow.groups.all())
     judges = list(roadshow.judges.select_related("group", "unit"))
-    presentations = list(roadshow.presentations.select_related(
-        "project__lead_unit", "project__leader", "project__owner"))
+    presentations = list(roadshow.presentations.select_related("project__lead_unit")
+                         .prefetch_related("project__co_units"))
     scores = {(s.presentation_id, s.judge_id): s
               for s in Score.objects.filter(presentation__roadshow=roadshow)}
+    eligible = {p.pk: {j.pk for j in judges if not access.conflicted(
+        j, p.project, [u.path for u in p.project.co_units.all()])} for p in presentations}
     group_index = {g.pk: n for n, g in enumerate(groups)}
     totals = np.full((len(presentations), len(judges)), np.nan)
     for i, presentation in enumerate(presentations):
         for j, judge in enumerate(judges):
             score = scores.get((presentation.pk, judge.pk))
-            if score is not None:
+            if score is not None and judge.pk in eligible[presentation.pk]:
                 totals[i, j] = score.total
     rows = []
     if presentations and judges and groups:
@@ -467,7 +472,7 @@ def roadshow_standings(roadshow: Roadshow) -> Standings:
                                  result=None, rank=0, count=0,
                                  group_means=[None] * len(groups), grades=grades))
     return Standings(roadshow=roadshow, groups=groups, judges=judges, rows=rows,
-                     scores=scores)
+                     scores=scores, eligible=eligible)
 
 
 @dataclass(frozen=True)
@@ -511,17 +516,8 @@ def roadshow_scored(roadshow: Roadshow) -> bool:
 
 def roadshow_eligible(standings: Standings) -> dict[int, set[int]]:
     """Per presentation, the judges who score it: the panel less those from the presenting
-    unit (``access.conflicted``), so that "scored 4 of 5" counts the right five. One query
-    (the co-units of the presenting projects)."""
-    co_paths: dict[int, list[str]] = {}
-    for project_id, path in Project.co_units.through.objects.filter(
-            project__in=[row.project.pk for row in standings.rows]).values_list(
-            "project_id", "unit__path"):
-        co_paths.setdefault(project_id, []).append(path)
-    return {row.presentation.pk: {
-        judge.pk for judge in standings.judges
-        if not access.conflicted(judge, row.project, co_paths.get(row.project.pk, []))}
-        for row in standings.rows}
+    unit (``access.conflicted``), so that "scored 4 of 5" counts the right five."""
+    return standings.eligible
 
 
 def roadshow_candidates(*, actor: Any, roadshow: Roadshow) -> list[Project]:

@@ -5,6 +5,7 @@ transaction, each audited."""
 from __future__ import annotations
 
 import datetime
+import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -61,11 +62,11 @@ def portfolio_create(*, actor: Any, owner: Unit, title: str, year: int,
                      description: str = "") -> Portfolio:
     if not scope.manage_scope(actor).contains(owner.path):
         raise PermissionDenied(str(access.RUN_DENIED))
-    title = title.strip()
+    title = clean_text(title)
     _refuse(_portfolio_problems(title, year, cadence, at_risk_days))
     portfolio = Portfolio.objects.create(
         owner=owner, title=title, year=year, cadence=cadence, at_risk_days=at_risk_days,
-        description=description.strip(), created_by=_user_or_none(actor))
+        description=clean_text(description), created_by=_user_or_none(actor))
     entry_record(actor=actor, obj=portfolio, action=AuditAction.CREATE, unit_path=owner.path,
                  after=snapshot(portfolio, ["title", "year", "cadence", "at_risk_days"]))
     return portfolio
@@ -83,11 +84,11 @@ def portfolio_update(*, actor: Any, portfolio: Portfolio, title: str, year: int,
         pk=portfolio.pk)
     if not access.can_run(actor, portfolio):
         raise PermissionDenied(str(access.RUN_DENIED))
-    title = title.strip()
+    title = clean_text(title)
     _refuse(_portfolio_problems(title, year, cadence, at_risk_days))
     before = snapshot(portfolio, PORTFOLIO_FIELDS)
     portfolio.title, portfolio.year, portfolio.cadence = title, int(year), cadence
-    portfolio.at_risk_days, portfolio.description = int(at_risk_days), description.strip()
+    portfolio.at_risk_days, portfolio.description = int(at_risk_days), clean_text(description)
     portfolio.save(update_fields=list(PORTFOLIO_FIELDS))
     entry_record(actor=actor, obj=portfolio, action=AuditAction.UPDATE,
                  unit_path=portfolio.owner.path, before=before,
@@ -200,8 +201,8 @@ def project_create(*, actor: Any, portfolio: Portfolio, data: ProjectData,
         portfolio=portfolio, proposed_by=proposed_by, **_plan_values(data))
     project.co_units.set(data.co_units)
     Milestone.objects.bulk_create([
-        Milestone(project=project, position=n, title=m.title.strip(), due_on=m.due_on,
-                  deliverable=m.deliverable.strip(), percent=m.percent,
+        Milestone(project=project, position=n, title=clean_text(m.title), due_on=m.due_on,
+                  deliverable=clean_text(m.deliverable), percent=m.percent,
                   done_on=m.due_on if m.percent >= 100 else None)
         for n, m in enumerate(milestones, start=1)])
     entry_record(actor=actor, obj=project, action=AuditAction.CREATE,
@@ -211,10 +212,10 @@ def project_create(*, actor: Any, portfolio: Portfolio, data: ProjectData,
 
 
 def _plan_values(data: ProjectData) -> dict[str, Any]:
-    return {"code": data.code.strip(), "title": data.title.strip(),
-            "category": data.category.strip(), "lead_unit": data.lead_unit,
-            "leader": data.leader, "owner": data.owner, "goal": data.goal.strip(),
-            "measures": data.measures.strip(), "starts_on": data.starts_on,
+    return {"code": clean_text(data.code), "title": clean_text(data.title),
+            "category": clean_text(data.category), "lead_unit": data.lead_unit,
+            "leader": data.leader, "owner": data.owner, "goal": clean_text(data.goal),
+            "measures": clean_text(data.measures), "starts_on": data.starts_on,
             "deadline": data.deadline, "budget": data.budget,
             "tags": [t.strip() for t in data.tags if t.strip()]}
 
@@ -278,7 +279,7 @@ def _milestones_write(actor: Any, project: Project, milestones: Sequence[Milesto
     before = [_milestone_line(m) for m in existing]
     rows, kept_rows, new_rows, used = [], [], [], set()
     for position, data in enumerate(milestones, start=1):
-        title = data.title.strip()
+        title = clean_text(data.title)
         if data.id is not None and data.id not in by_id:
             raise NotFound(_("Milestone not found."))
         kept = by_id.get(data.id) if data.id is not None else by_title.get(title)
@@ -287,7 +288,7 @@ def _milestones_write(actor: Any, project: Project, milestones: Sequence[Milesto
         percent = max(data.percent, kept.percent if kept else 0)
         milestone = kept or Milestone(project=project)
         milestone.position, milestone.title, milestone.due_on = position, title, data.due_on
-        milestone.deliverable, milestone.percent = data.deliverable.strip(), percent
+        milestone.deliverable, milestone.percent = clean_text(data.deliverable), percent
         if milestone.done_on is None and percent >= 100:
             milestone.done_on = timezone.localdate()
         rows.append(milestone)
@@ -335,7 +336,7 @@ def project_step(*, actor: Any, project: Project, step: str, note: str = "",
     if project.state not in found.sources:
         raise Conflict(_("This project is “%(state)s”: it cannot be moved this way now.")
                        % {"state": project.get_state_display()})
-    note = note.strip()
+    note = clean_text(note)
     if found.note_required and not note:
         raise ValidationFailed(_("Say why."), extra={"errors": [
             {"field": "note", "message": _("A reason is required for this step.")}]})
@@ -390,7 +391,7 @@ def claim_apply(*, actor: Any, project: Project, unit: Unit, plan: str) -> Claim
     if not unit.path.startswith(project.portfolio.owner.path) or \
             unit.path == project.portfolio.owner.path:
         raise ValidationFailed(_("This unit is not under the portfolio's organizer."))
-    plan = plan.strip()
+    plan = clean_text(plan)
     if not plan:
         raise ValidationFailed(_("Describe how your unit will carry the project out."),
                                extra={"errors": [{"field": "plan",
@@ -426,7 +427,7 @@ def claim_decide(*, actor: Any, claim: Claim, approve: bool, note: str = "") -> 
     before = snapshot(claim, ["state", "decision_note"])
     claim.state = ClaimState.APPROVED if approve else ClaimState.DECLINED
     claim.decided_by, claim.decided_at = _user_or_none(actor), timezone.now()
-    claim.decision_note = note.strip()[:500]
+    claim.decision_note = clean_text(note)[:500]
     claim.save()
     changes = [Change(obj=claim, action=AuditAction.UPDATE, unit_path=claim.unit.path,
                       before=before, after=snapshot(claim, ["state", "decision_note"]))]
@@ -463,7 +464,7 @@ def progress_report(*, actor: Any, project: Project, text: str,
         raise PermissionDenied(str(access.LEAD_DENIED))
     if project.state not in lifecycle.RUNNING:
         raise Conflict(_("Progress is reported while a project runs."))
-    text = text.strip()
+    text = clean_text(text)
     if not text:
         raise ValidationFailed(_("Say what was done."), extra={"errors": [
             {"field": "text", "message": _("Describe the progress.")}]})
@@ -544,7 +545,7 @@ def follow_up_raise(*, actor: Any, project: Project, reason: str,
         raise PermissionDenied(str(access.RUN_DENIED))
     if project.state in lifecycle.FINISHED:
         raise Conflict(str(FINISHED_REFUSED))
-    reason = reason.strip()
+    reason = clean_text(reason)
     if not reason:
         raise ValidationFailed(_("Say what is to be done."), extra={"errors": [
             {"field": "reason", "message": _("A reason is required.")}]})
@@ -572,7 +573,7 @@ def follow_up_reply(*, actor: Any, follow_up: FollowUp, reply: str) -> FollowUp:
         raise PermissionDenied(str(access.LEAD_DENIED))
     if follow_up.replied_at is not None:
         raise Conflict(_("This follow-up has already been answered."))
-    reply = reply.strip()
+    reply = clean_text(reply)
     if not reply:
         raise ValidationFailed(_("Write the reply."))
     follow_up.reply, follow_up.replied_by = reply, _user_or_none(actor)
@@ -618,8 +619,8 @@ def roadshow_create(*, actor: Any, owner: Unit, title: str, held_on: datetime.da
         problems["portfolio"] = _("The portfolio belongs to another organizer.")
     _refuse(problems)
     roadshow = Roadshow.objects.create(
-        owner=owner, portfolio=portfolio, title=title.strip(), held_on=held_on,
-        venue=venue.strip(), purpose=purpose, criteria=[dict(c) for c in criteria],
+        owner=owner, portfolio=portfolio, title=clean_text(title), held_on=held_on,
+        venue=clean_text(venue), purpose=purpose, criteria=[dict(c) for c in criteria],
         drop_highest=drop_highest, drop_lowest=drop_lowest, grade_quotas=quotas)
     JudgeGroup.objects.bulk_create([
         JudgeGroup(roadshow=roadshow, name=name, weight=float(weight), position=n)
@@ -636,26 +637,32 @@ def roadshow_update(*, actor: Any, roadshow: Roadshow, title: str, held_on: date
                     purpose: str = RoadshowPurpose.SHOWCASE, drop_highest: int = 1,
                     drop_lowest: int = 1, grade_quotas: Mapping[str, int] | None = None,
                     groups: Sequence[tuple[str, float]] = ()) -> Roadshow:
-    """Change a roadshow's set-up. The rubric is frozen once a judge has scored (the points
-    given would no longer add up); a closed roadshow does not change at all. Groups are
+    """Change a roadshow's set-up. Once a judge has scored, only its title, date, venue and
+    purpose change: the rubric, trimming, groups, weights and quotas are frozen, so that no
+    result already announced moves. A closed roadshow does not change at all. Groups are
     matched by name; a group with judges cannot be taken away."""
     roadshow = _roadshow_locked(actor, roadshow)
     if roadshow.state == RoadshowState.CLOSED:
         raise Conflict(_("The roadshow is closed."))
     problems = _roadshow_problems(title, criteria, drop_highest, drop_lowest, grade_quotas,
                                   groups)
-    scored = Score.objects.filter(presentation__roadshow=roadshow).exists()
-    if scored and [dict(c) for c in criteria] != roadshow.criteria:
-        problems["criteria"] = _("Judges have already scored: the rubric can no longer "
-                                 "change.")
     existing = {g.name: g for g in roadshow.groups.all()}
     wanted = {name.strip(): float(weight) for name, weight in groups}
+    if Score.objects.filter(presentation__roadshow=roadshow).exists():
+        frozen = _("Judges have already scored: the rubric, the trimming, the judge groups "
+                   "and the quotas can no longer change.")
+        quotas = {k: int(v) for k, v in (grade_quotas or {}).items()}
+        if ([dict(c) for c in criteria] != roadshow.criteria
+                or (drop_highest, drop_lowest) != (roadshow.drop_highest, roadshow.drop_lowest)
+                or quotas != roadshow.grade_quotas
+                or (wanted and wanted != {g.name: g.weight for g in existing.values()})):
+            problems["criteria"] = frozen
     staffed = set(Judge.objects.filter(roadshow=roadshow).values_list("group__name", flat=True))
     if wanted and staffed - set(wanted):
         problems["groups"] = _("A group that has judges cannot be removed.")
     _refuse(problems)
     before = snapshot(roadshow, ROADSHOW_FIELDS)
-    roadshow.title, roadshow.held_on, roadshow.venue = title.strip(), held_on, venue.strip()
+    roadshow.title, roadshow.held_on, roadshow.venue = clean_text(title), held_on, clean_text(venue)
     roadshow.purpose, roadshow.criteria = purpose, [dict(c) for c in criteria]
     roadshow.drop_highest, roadshow.drop_lowest = drop_highest, drop_lowest
     roadshow.grade_quotas = {k: int(v) for k, v in (grade_quotas or {}).items()}
@@ -699,10 +706,14 @@ def _roadshow_problems(title: str, criteria: Sequence[Mapping[str, Any]], drop_h
 
 @transaction.atomic
 def judge_remove(*, actor: Any, judge: Judge) -> None:
-    """Take a judge off the panel, with their scores (their link stops working)."""
+    """Take a judge off the panel, with their scores (their link stops working); not once a
+    project they scored is closed, since that result is final."""
     roadshow = _roadshow_locked(actor, judge.roadshow)
     if roadshow.state == RoadshowState.CLOSED:
         raise Conflict(_("The roadshow is closed."))
+    if judge.scores.filter(presentation__state=PresentationState.CLOSED).exists():
+        raise Conflict(_("%(name)s has scored projects whose scoring is closed: the judge "
+                         "stays on the panel.") % {"name": judge.name})
     scores = judge.scores.count()
     entry_record(actor=actor, obj=judge, action=AuditAction.DELETE,
                  unit_path=roadshow.owner.path,
@@ -728,7 +739,7 @@ def judges_add(*, actor: Any, roadshow: Roadshow, judges: Sequence[JudgeData]) -
             errors.append({"field": f"judges.{number}",
                            "message": _("No judge group “%(name)s”.") % {"name": data.group}})
         else:
-            rows.append(Judge(roadshow=roadshow, group=group, name=data.name.strip(),
+            rows.append(Judge(roadshow=roadshow, group=group, name=clean_text(data.name),
                               unit=data.unit, token=secrets.token_urlsafe(16),
                               position=start + number))
     if errors:
@@ -746,6 +757,8 @@ def presentations_set(*, actor: Any, roadshow: Roadshow, projects: Sequence[Proj
                       ) -> list[Presentation]:
     """The projects presenting, in this order. Presentations already scored stay."""
     roadshow = _roadshow_locked(actor, roadshow)
+    if roadshow.state == RoadshowState.CLOSED:
+        raise Conflict(_("The roadshow is closed."))
     ids = [p.pk for p in projects]
     if len(set(ids)) != len(ids):
         raise ValidationFailed(_("A project is listed twice."))
@@ -782,12 +795,13 @@ def presentations_set(*, actor: Any, roadshow: Roadshow, projects: Sequence[Proj
 def presentation_move(*, actor: Any, presentation: Presentation, state: str,
                       comment: str | None = None) -> Presentation:
     """The chair opens a presentation for scoring, closes it (judges can no longer change
-    their scores), or reopens it; and records the comments (点评). Opening one starts the
-    roadshow."""
+    their scores), or reopens it; and records the comments (点评), also after the roadshow
+    closed (a comment is not a score). Opening one starts the roadshow."""
     roadshow = _roadshow_locked(actor, presentation.roadshow)
     presentation = Presentation.objects.select_for_update(of=("self",)).select_related(
         "project").get(pk=presentation.pk)
-    if roadshow.state == RoadshowState.CLOSED:
+    if roadshow.state == RoadshowState.CLOSED and not (
+            state == presentation.state and comment is not None):
         raise Conflict(_("The roadshow is closed."))
     if state not in PresentationState.values:
         raise ValidationFailed(_("Unknown state."))
@@ -796,7 +810,7 @@ def presentation_move(*, actor: Any, presentation: Presentation, state: str,
         presentation.closed_at = timezone.now() if state == PresentationState.CLOSED else None
     presentation.state = state
     if comment is not None:
-        presentation.comment = comment.strip()
+        presentation.comment = clean_text(comment)
     presentation.save()
     if state == PresentationState.OPEN and roadshow.state == RoadshowState.SETUP:
         roadshow.state = RoadshowState.LIVE
@@ -837,8 +851,11 @@ def score_submit(*, judge: Judge, presentation_id: Any, points: Mapping[str, Any
     closes the presentation. The presentation row is locked, so a score and the chair's close
     never cross, and each judge's grades are counted under a lock on the judge, so two quick
     taps cannot both take the last 优秀."""
-    judge = Judge.objects.select_for_update(of=("self",)).select_related(
-        "roadshow__owner", "unit").get(pk=judge.pk)
+    try:
+        judge = Judge.objects.select_for_update(of=("self",)).select_related(
+            "roadshow__owner", "unit").get(pk=judge.pk)
+    except Judge.DoesNotExist:  # taken off the panel a moment ago
+        raise NotFound(_("This scoring link is not valid.")) from None
     try:
         presentation = Presentation.objects.select_for_update(of=("self",)).select_related(
             "project__lead_unit").get(pk=scope.as_id(presentation_id),
@@ -906,6 +923,17 @@ def _locked(project: Project) -> Project:
 
 def _project_path(project: Project) -> str:
     return (project.lead_unit or project.proposed_by).path
+
+
+#: Control characters that XML (docx, xlsx) and PostgreSQL refuse; text pasted from
+#: PowerPoint or Word carries some (a vertical tab for a line break).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(text: str) -> str:
+    """User text as stored: stripped, its control characters (but tab and newlines) gone,
+    a vertical tab made a newline."""
+    return CONTROL.sub("", text.replace("\x0b", "\n")).strip()
 
 
 def _refuse(problems: Mapping[str, str]) -> None:
