@@ -252,3 +252,33 @@ def test_units_under_the_organizer_see_its_portfolio_to_propose_but_not_others_p
     assert list(access.portfolios_in_scope(county_admin)) == [portfolio]
     assert not access.portfolios_in_scope(member).exists()
     assert {p.title for p in access.projects_in_scope(county_admin)} == {"逾期项目", "红色物业"}
+
+
+def test_an_acceptance_panel_proposes_the_grade_most_judges_gave(
+        tree, province_admin, portfolio, running, approved):
+    assert selectors.panel_verdict(running) is None
+    roadshow = services.roadshow_create(
+        actor=province_admin, owner=tree.province, portfolio=portfolio, title="终期验收",
+        held_on=timezone.localdate(), criteria=[{"code": "t", "name": "综合", "max": 100}],
+        purpose="final", drop_highest=0, drop_lowest=0)
+    judges = services.judges_add(actor=province_admin, roadshow=roadshow,
+                                 judges=[JudgeData(f"专家{n}") for n in range(4)])
+    first, second = services.presentations_set(actor=province_admin, roadshow=roadshow,
+                                               projects=[running, approved])
+    for presentation in (first, second):
+        services.presentation_move(actor=province_admin, presentation=presentation,
+                                   state="open")
+    for judge, (grade_a, grade_b) in zip(judges, [("excellent", "good"), ("excellent", "pass"),
+                                                  ("good", "good"), ("good", "pass")],
+                                         strict=True):
+        services.score_submit(judge=judge, presentation_id=first.pk, points={"t": 90},
+                              grade=grade_a)
+        services.score_submit(judge=judge, presentation_id=second.pk, points={"t": 70},
+                              grade=grade_b)
+    assert selectors.panel_verdict(running) is None  # not before the panel closes
+    services.roadshow_close(actor=province_admin, roadshow=roadshow)
+    verdict = selectors.panel_verdict(running)
+    # 2 × 优秀 and 2 × 良好: the panel has not agreed on 优秀, it proposes 良好
+    assert (verdict.roadshow, verdict.result, verdict.rank, verdict.of, verdict.grade) == (
+        roadshow, 90.0, 1, 2, "good")
+    assert selectors.panel_verdict(approved).grade == "pass"  # 2 × 良好, 2 × 合格

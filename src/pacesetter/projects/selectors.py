@@ -17,6 +17,7 @@ from pacesetter.orgs.models import Person, Unit
 from pacesetter.projects import access, lifecycle, schedule, scoring
 from pacesetter.projects.models import (
     Claim,
+    Grade,
     Judge,
     JudgeGroup,
     Milestone,
@@ -26,6 +27,7 @@ from pacesetter.projects.models import (
     Project,
     ProjectState,
     Roadshow,
+    RoadshowPurpose,
     RoadshowState,
     Score,
 )
@@ -530,3 +532,35 @@ def roadshow_candidates(*, actor: Any, roadshow: Roadshow) -> list[Project]:
     presenting = Presentation.objects.filter(roadshow=roadshow).values("project")
     return list(projects.filter(~Q(state__in=lifecycle.NOT_PRESENTABLE) | Q(pk__in=presenting))
                 .select_related("lead_unit").order_by("code", "pk")[:2000])
+
+
+@dataclass(frozen=True)
+class PanelVerdict:
+    """What an acceptance panel (a closed mid-term or final roadshow) made of a project: its
+    result and rank, and the grade most judges gave (the panel's proposal for 验收等次)."""
+
+    roadshow: Roadshow
+    result: float | None
+    rank: int
+    of: int
+    grade: str
+    grades: dict[str, int]
+
+
+def panel_verdict(project: Project) -> PanelVerdict | None:
+    """The latest closed acceptance roadshow (final before mid-term on the same day) where the
+    project presented, or ``None``. On a tie between grades the lower one is proposed: a
+    panel split between 优秀 and 良好 has not agreed on 优秀."""
+    roadshow = (Roadshow.objects.filter(
+        state=RoadshowState.CLOSED, presentations__project=project,
+        purpose__in=[RoadshowPurpose.MIDTERM, RoadshowPurpose.FINAL])
+        .order_by("-held_on", "purpose", "-pk").first())  # "final" sorts before "midterm"
+    if roadshow is None:
+        return None
+    standings = roadshow_standings(roadshow)
+    row = next(r for r in standings.rows if r.project.pk == project.pk)
+    order = list(Grade.values)  # best first
+    grade = max(row.grades, key=lambda g: (row.grades[g], order.index(g)), default="")
+    return PanelVerdict(roadshow=roadshow, result=row.result, rank=row.rank,
+                        of=sum(1 for r in standings.rows if r.rank), grade=grade,
+                        grades=row.grades)
