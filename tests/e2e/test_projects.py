@@ -125,3 +125,43 @@ def test_publish_claim_approve_and_report_progress_with_a_photo(
     expect(row).to_contain_text("60%")
     expect(page.locator("#battle-map")).to_have_attribute("data-rendered", "1")
     page.screenshot(path=str(tmp_path / "battle-map.png"), full_page=True)
+
+
+def test_the_plan_editor_renames_adds_and_removes_milestones_keeping_progress(
+        page, live_server, demo):
+    """The rows keep their hidden milestone ids while rows are added, removed and renumbered:
+    the milestone renamed keeps its progress."""
+    from pacesetter.orgs.models import Unit, User
+    from pacesetter.projects import services
+    from pacesetter.projects.models import Portfolio, Project
+    from pacesetter.projects.services import MilestoneData, ProjectData
+
+    today = datetime.date.today()
+    organizer = User.objects.get(username=ORGANIZER)
+    project = services.project_create(
+        actor=organizer, portfolio=Portfolio.objects.get(pk=a_portfolio()),
+        data=ProjectData(title=TITLE, lead_unit=Unit.objects.get(code="230123"),
+                         deadline=today + datetime.timedelta(days=180)),
+        milestones=[MilestoneData("摸底调研", today - datetime.timedelta(days=5), percent=100),
+                    MilestoneData("试点", today + datetime.timedelta(days=30)),
+                    MilestoneData("全面推开", today + datetime.timedelta(days=120))])
+    done = project.milestones.get(title="摸底调研")
+    base = live_server.url
+    login(page, base, ORGANIZER, demo.password)
+    page.goto(f"{base}/projects/{project.pk}/edit/")
+    rows = page.locator("#milestone-editor tbody tr")
+    # remove 试点 (no progress), add a row, rename the milestone that is done
+    rows.filter(has=page.locator("input[value='试点']")).locator("[data-remove-row]").click()
+    page.click("#milestone-editor [data-add-row]")
+    expect(rows.last.locator("[data-row-number]")).to_have_text(str(rows.count()))
+    rows.last.locator("input[name=ms_title]").fill("总结推广")
+    rows.last.locator("input[name=ms_due]").fill(
+        (today + datetime.timedelta(days=170)).isoformat())
+    rows.first.locator("input[name=ms_title]").fill("全面摸底")
+    page.click("#save-project")
+    expect(page.locator(".message")).to_contain_text("项目已保存")
+    project = Project.objects.get(pk=project.pk)
+    assert list(project.milestones.values_list("pk", "title", "percent")) == [
+        (done.pk, "全面摸底", 100),
+        (project.milestones.get(title="全面推开").pk, "全面推开", 0),
+        (project.milestones.get(title="总结推广").pk, "总结推广", 0)]

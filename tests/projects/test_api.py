@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pacesetter.audit.models import AuditEntry
+from pacesetter.orgs.models import Role
 from pacesetter.orgs.tokens import token_issue
 from pacesetter.projects import services
 from pacesetter.projects.models import (
@@ -25,6 +26,7 @@ from pacesetter.projects.models import (
     Score,
 )
 from pacesetter.projects.services import JudgeData, ProjectData
+from tests.factories import user_with_role
 from tests.projects.conftest import TODAY, days
 
 
@@ -280,14 +282,14 @@ def test_a_patch_changes_only_the_fields_sent(client, running, county_admin, tre
 
 
 def test_a_bad_patch_is_422_and_changes_nothing(client, running, county_admin):
-    # when: a deadline before the start
+    # when: a start after the deadline (day 100)
     answer = call(client, county_admin, "patch", f"/projects/{running.pk}",
-                  {"deadline": days(-90).isoformat(), "goal": "改"})
+                  {"starts_on": days(150).isoformat(), "goal": "改"})
     # then
     assert answer.status_code == 422
     assert errors_of(answer) == {"deadline": "完成时限早于开始日期。"}
     running.refresh_from_db()
-    assert running.deadline == days(100) and running.goal == ""
+    assert running.starts_on == days(-60) and running.goal == ""
     # an unknown field is refused too
     answer = call(client, county_admin, "patch", f"/projects/{running.pk}", {"state": "accepted"})
     assert answer.status_code == 422 and set(errors_of(answer)) == {"state"}
@@ -309,6 +311,66 @@ def test_milestones_are_replaced_keeping_progress(client, running, county_admin)
     assert list(running.milestones.values_list("title", "percent", "deliverable")) == [
         ("方案制定", 100, ""), ("试点", 0, "报告")]
     assert [m["state"] for m in answer.json()["milestones"]] == ["done", "not_due"]
+
+
+def test_a_deadline_moves_before_the_milestones_only_with_them(client, running, county_admin):
+    """The milestones (days -10, 5 and 90) are checked against the new deadline: 总结验收 is
+    late for a deadline on day 60, unless the same patch moves it."""
+    ids = dict(running.milestones.values_list("title", "pk"))
+    # when the deadline alone moves
+    alone = call(client, county_admin, "patch", f"/projects/{running.pk}",
+                 {"deadline": days(60).isoformat()})
+    # then
+    assert alone.status_code == 422
+    assert errors_of(alone) == {"milestones.3": "第 3 个节点晚于项目完成时限。"}
+    running.refresh_from_db()
+    assert running.deadline == days(100)
+    # when the milestones move with it, one renamed by its id
+    together = call(client, county_admin, "patch", f"/projects/{running.pk}", {
+        "deadline": days(60).isoformat(), "milestones": [
+            {"id": ids["方案制定"], "title": "方案制定", "due_on": days(-10).isoformat()},
+            {"id": ids["全面推开"], "title": "全域推开", "due_on": days(5).isoformat()},
+            {"id": ids["总结验收"], "title": "总结验收", "due_on": days(55).isoformat()}]})
+    # then
+    assert together.status_code == 200, together.content
+    running.refresh_from_db()
+    assert running.deadline == days(60)
+    assert list(running.milestones.values_list("pk", "title", "due_on", "percent")) == [
+        (ids["方案制定"], "方案制定", days(-10), 100), (ids["全面推开"], "全域推开", days(5), 0),
+        (ids["总结验收"], "总结验收", days(55), 0)]
+
+
+def test_a_milestone_named_by_its_id_keeps_its_history_when_renamed(
+        client, running, listed, county_admin, province_admin):
+    plan = running.milestones.get(title="方案制定")  # 100% done
+    chased = running.milestones.get(title="全面推开")
+    follow_up = services.follow_up_raise(actor=province_admin, project=running, reason="加快",
+                                         milestone=chased)
+    url = f"/projects/{running.pk}/milestones"
+    # when both are renamed and a third is added
+    answer = call(client, county_admin, "put", url, {"milestones": [
+        {"id": plan.pk, "title": "实施方案", "due_on": days(-10).isoformat()},
+        {"id": chased.pk, "title": "全域推开", "due_on": days(5).isoformat()},
+        {"title": "总结验收", "due_on": days(90).isoformat()}]})
+    # then
+    assert answer.status_code == 200, answer.content
+    assert list(running.milestones.values_list("pk", "title", "percent"))[:2] == [
+        (plan.pk, "实施方案", 100), (chased.pk, "全域推开", 0)]
+    follow_up.refresh_from_db()
+    assert follow_up.milestone_id == chased.pk
+    before = list(running.milestones.values_list("pk", "title", "due_on", "percent"))
+    # when one with progress is left out: 409, nothing changes
+    refused = call(client, county_admin, "put", url, {"milestones": [
+        {"id": chased.pk, "title": "全域推开", "due_on": days(5).isoformat()}]})
+    assert refused.status_code == 409
+    assert errors_of(refused) == {"milestones": "“实施方案”已有进展或督办，不能删除。"}
+    # when the id is another project's milestone: not found
+    other = listed.milestones.first()
+    stranger = call(client, county_admin, "put", url, {"milestones": [
+        {"id": other.pk, "title": "调研摸底", "due_on": days(5).isoformat()}]})
+    assert stranger.status_code == 404
+    assert list(running.milestones.values_list("pk", "title", "due_on", "percent")) == before
+    assert listed.milestones.filter(pk=other.pk, title="调研摸底").exists()
 
 
 def test_milestones_after_the_deadline_are_refused(client, running, county_admin):
@@ -530,12 +592,13 @@ def test_follow_ups_refused(client, running, listed, province_admin, county_admi
 
 
 @pytest.fixture
-def panel(roadshow, running, listed, province_admin, tree):
-    """Five judges (one from county A) and two presentations, both open."""
+def panel(roadshow, running, approved, province_admin, tree):
+    """Five judges (one from county A) and two presentations, both open: 红色物业 (county A)
+    and 人才服务专员 (county B)."""
     judges = services.judges_add(actor=province_admin, roadshow=roadshow, judges=[
         JudgeData(f"评委{n}") for n in range(1, 5)] + [JudgeData("东营评委", unit=tree.county_a)])
     presentations = services.presentations_set(actor=province_admin, roadshow=roadshow,
-                                               projects=[running, listed])
+                                               projects=[running, approved])
     for presentation in presentations:
         services.presentation_move(actor=province_admin, presentation=presentation,
                                    state=PresentationState.OPEN)
@@ -565,7 +628,7 @@ def test_roadshows_are_listed_and_detailed_with_tokens_for_the_organizer_only(
     assert [c["code"] for c in organizer["criteria"]] == [
         "innovation", "effect", "replicable", "presentation"]
     assert [p["project_title"] for p in organizer["presentations"]] == ["红色物业",
-                                                                       "党建引领基层治理"]
+                                                                       "人才服务专员"]
     assert organizer["presentations"][0]["state_label"] == "计分中"
     assert [(g["name"], g["weight"]) for g in organizer["groups"]] == [("评委", 1.0)]
     assert [j["token"] for j in organizer["judges"]] == [j.token for j in judges]
@@ -588,7 +651,7 @@ def test_the_standings_are_the_trimmed_means_by_hand(client, roadshow, panel, pr
     # then: drop the highest and the lowest, average the rest
     assert body.status_code == 200, body.content
     rows = body.json()["rows"]
-    assert [r["project_title"] for r in rows] == ["红色物业", "党建引领基层治理"]
+    assert [r["project_title"] for r in rows] == ["红色物业", "人才服务专员"]
     assert rows[0]["state_label"] == "计分中" and body.json()["state_label"] == "进行中"
     assert rows[0]["result"] == pytest.approx((80 + 85) / 2)  # 82.5
     assert rows[1]["result"] == pytest.approx(round((75 + 88 + 72) / 3, 4))  # 78.3333
@@ -619,11 +682,16 @@ def test_every_score_for_the_organizer_only(client, roadshow, panel, province_ad
     assert refused.status_code == 403
 
 
-def test_a_roadshow_of_another_county_is_not_found(client, roadshow, panel, outsider):
+def test_a_roadshow_without_a_project_of_theirs_is_not_found(client, roadshow, panel, tree,
+                                                            outsider):
+    # a city with no project on the roadshow does not find it
+    rizhao = user_with_role(Role.ORG_ADMIN, tree.city2, username="rizhao")
     for url in (f"/projects/roadshows/{roadshow.pk}",
                 f"/projects/roadshows/{roadshow.pk}/standings"):
-        assert call(client, outsider, "get", url).status_code == 404
-    assert call(client, outsider, "get", "/projects/roadshows").json()["count"] == 0
+        assert call(client, rizhao, "get", url).status_code == 404
+    assert call(client, rizhao, "get", "/projects/roadshows").json()["count"] == 0
+    # county B presents 人才服务专员 there: it sees the roadshow
+    assert call(client, outsider, "get", f"/projects/roadshows/{roadshow.pk}").status_code == 200
 
 
 # ---------------------------------------------------------------------------------------------
@@ -644,7 +712,7 @@ def test_a_judge_sees_the_sheet_and_scores_without_logging_in(client, panel):
     assert sheet.status_code == 200
     assert sheet.json()["judge_name"] == "评委1"
     assert [line["project_title"] for line in sheet.json()["lines"]] == ["红色物业",
-                                                                         "党建引领基层治理"]
+                                                                         "人才服务专员"]
     assert scored.status_code == 200, scored.content
     assert changed.status_code == 200 and changed.json()["total"] == 84
     score = Score.objects.get()

@@ -24,12 +24,14 @@ from pacesetter.projects.services import JudgeData, MilestoneData, ProjectData
 from tests.projects.conftest import RUBRIC, TODAY, days
 
 
-def started(actor, portfolio, code, title, lead, milestones, *, category="", leader=None):
+def started(actor, portfolio, code, title, lead, milestones, *, category="", leader=None,
+            co_units=()):
     """A project the organizer put in the list, approved and started."""
     project = services.project_create(
         actor=actor, portfolio=portfolio, milestones=milestones,
         data=ProjectData(title=title, code=code, category=category, lead_unit=lead,
-                         leader=leader, starts_on=days(-90), deadline=days(200)))
+                         leader=leader, starts_on=days(-90), deadline=days(200),
+                         co_units=list(co_units)))
     for step in ("submit", "approve", "start"):
         project = services.project_step(actor=actor, project=project, step=step)
     return project
@@ -194,7 +196,60 @@ def test_a_county_sees_only_its_projects_on_the_battle_map(client, city, county_
     client.force_login(county_admin)
     page = client.get(f"/portfolios/{city.pk}/")
     assert codes(page) == ["P01", "P02"]
-    assert 'id="new-project"' not in page.content.decode()
+
+
+def test_a_unit_under_the_organizer_proposes_a_project_from_the_battle_map(
+        client, city, tree, county_admin, reporter):
+    # given county A's administrator, under the province that organizes the portfolio
+    client.force_login(county_admin)
+    # when
+    text = client.get(f"/portfolios/{city.pk}/").content.decode()
+    # then the map offers to propose a project, and the form creates it as county A's draft
+    button = re.search(r'<a class="button primary" id="new-project" href="([^"]+)">([^<]+)</a>',
+                       text)
+    assert button.groups() == (f"/portfolios/{city.pk}/projects/new/", "提议项目")
+    answer = client.post(button.group(1), {
+        "proposed_by": tree.county_a.pk, "title": "村级议事厅", "ms_title": ["试点"],
+        "ms_due": [str(days(30))], "ms_deliverable": [""], "ms_id": [""]})
+    assert answer.status_code == 302, answer.content.decode()
+    project = Project.objects.get(title="村级议事厅")
+    assert (project.state, project.lead_unit, project.proposed_by) == (
+        "draft", tree.county_a, tree.county_a)
+    # a reporter of county A administers nothing: no button
+    client.force_login(reporter)
+    assert 'id="new-project"' not in client.get(f"/portfolios/{city.pk}/").content.decode()
+
+
+def test_the_organizer_creates_a_project_from_the_battle_map(client, city, province_admin):
+    client.force_login(province_admin)
+    text = client.get(f"/portfolios/{city.pk}/").content.decode()
+    assert re.search(r'id="new-project" href="[^"]+">新建项目</a>', text)
+
+
+def test_a_terminated_project_shows_as_terminated_not_done(client, city, province_admin):
+    # given P04 (on track) is terminated; P03 is done
+    p04 = Project.objects.get(code="P04")
+    services.project_step(actor=province_admin, project=p04, step="terminate", note="撤并")
+    client.force_login(province_admin)
+    # when
+    page = client.get(f"/portfolios/{city.pk}/")
+    board = client.get(f"/portfolios/{city.pk}/board/")
+    # then the table, the chart and the board say 已终止 in dark grey
+    text = page.content.decode()
+    row = re.search(rf'<tr class="([^"]+)" id="project-{p04.pk}".*?</tr>', text, re.S)
+    assert row.group(1) == "health-row-terminated"
+    assert '<span class="health-tag" style="background: #616161">已终止</span>' in row.group(0)
+    data = json.loads(re.search(
+        r'<script id="battlemap-data" type="application/json">(.*?)</script>', text,
+        re.S).group(1))
+    chart = {r["label"]: (r["health"], r["health_label"], r["color"]) for r in data["rows"]}
+    assert chart["P04 正常项目"] == ("terminated", "已终止", "#616161")
+    assert chart["P03 完成项目"] == ("done", "已完成", "#9e9e9e")
+    # the legend counts it apart from the done ones
+    assert 'id="count-done">1<' in text and 'id="count-terminated">1<' in text
+    card = re.search(rf'<article class="kanban-card health-terminated" id="card-{p04.pk}".*?'
+                     r'</article>', board.content.decode(), re.S).group(0)
+    assert "已终止" in card and "已完成" not in card and "#616161" in card
 
 
 def test_a_portfolio_outside_the_scope_is_not_found(client, tree, outsider, county_admin):
@@ -210,19 +265,33 @@ def test_a_portfolio_outside_the_scope_is_not_found(client, tree, outsider, coun
 @pytest.mark.parametrize("url", ["", "board/", "review/", "projects.xlsx", "wallchart.xlsx",
                                  "review.xlsx"])
 def test_the_pages_and_workbooks_cost_the_same_queries_for_more_projects(
-        client, city, tree, province_admin, url):
+        client, city, tree, province_admin, county_admin, outsider, reporter, url):
+    def more(n):
+        """A project with co-units, an owner, a progress report, and one open for claims
+        with two claims."""
+        project = started(province_admin, city, f"Q{n}", f"新增{n}", tree.county_a,
+                          [MilestoneData("节点", days(10 + n)), MilestoneData("节点二", days(50))],
+                          leader=tree.person_b, co_units=[tree.township_a1, tree.county_b])
+        services.progress_report(actor=reporter, project=project, text="推进",
+                                 percents={project.milestones.first().pk: 40})
+        listed = services.project_create(actor=province_admin, portfolio=city, data=ProjectData(
+            title=f"待认领{n}", code=f"L{n}", deadline=days(200)),
+            milestones=[MilestoneData("调研", days(20))])
+        services.project_step(actor=province_admin, project=listed, step="list")
+        services.claim_apply(actor=county_admin, project=listed, unit=tree.county_a, plan="方案")
+        services.claim_apply(actor=outsider, project=listed, unit=tree.county_b, plan="方案")
+
+    more(0)
     client.force_login(province_admin)
     client.get(f"/portfolios/{city.pk}/{url}")  # warm the session and the user's grants
-    with CaptureQueriesContext(connection) as four:
+    with CaptureQueriesContext(connection) as few:
         client.get(f"/portfolios/{city.pk}/{url}")
-    for n in range(4):
-        started(province_admin, city, f"Q{n}", f"新增{n}", tree.county_a,
-                [MilestoneData("节点", days(10 + n)), MilestoneData("节点二", days(50))],
-                leader=tree.person_b)
-    with CaptureQueriesContext(connection) as eight:
+    for n in range(1, 5):
+        more(n)
+    with CaptureQueriesContext(connection) as many:
         answer = client.get(f"/portfolios/{city.pk}/{url}")
     assert answer.status_code == 200
-    assert len(eight) == len(four), [q["sql"] for q in eight.captured_queries]
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
 
 
 # ---- the board -------------------------------------------------------------------------------
@@ -255,11 +324,11 @@ def test_the_board_has_a_column_per_lifecycle_state(client, city, province_admin
 @pytest.fixture
 def reviewed(tree, province_admin):
     """Three projects of this year's portfolio, and a closed roadshow (rubric of 100 points,
-    one judge) where A scored 90 and C scored 60:
+    one judge) where A scored 90 and C scored 60; B did not present, so it scores 0 there:
 
-        A  completion 50%  roadshow 90%   composite (w = 50%) 70
-        B  completion 80%  not presented                      80
-        C  completion 20%  roadshow 60%                       40
+        A  completion 50%  roadshow 90%   composite (w = 50%) 0.5·50 + 0.5·90 = 70
+        B  completion 80%  not presented                      0.5·80 + 0.5·0  = 40
+        C  completion 20%  roadshow 60%                       0.5·20 + 0.5·60 = 40
     """
     portfolio = services.portfolio_create(actor=province_admin, owner=tree.province,
                                           title="年终评", year=TODAY.year)
@@ -295,22 +364,69 @@ def ranking(page):
 def test_the_review_ranks_by_the_stated_formula(client, reviewed, province_admin):
     client.force_login(province_admin)
     page = client.get(f"/portfolios/{reviewed.pk}/review/?period=year&weight=50")
-    assert ranking(page) == [(1, "B", 80, None, 80.0), (2, "A", 50, 90.0, 70.0),
-                             (3, "C", 20, 60.0, 40.0)]
+    # B and C tie at 40 and share the second rank
+    assert ranking(page) == [(1, "A", 50, 90.0, 70.0), (2, "B", 80, None, 40.0),
+                             (2, "C", 20, 60.0, 40.0)]
     text = page.content.decode()
     formula = re.search(r'<p class="formula" id="formula">(.*?)</p>', text, re.S).group(1)
     assert "50% × 完成率 + 50% × 路演成绩" in formula
+    assert "未参加路演的项目，路演成绩计 0 分" in formula
+    assert "尚未举行路演时，只按完成率排名" in formula
     assert f"{TODAY.year}-12-31" in formula
 
 
 def test_the_weight_changes_the_ranking(client, reviewed, province_admin):
     client.force_login(province_admin)
     roadshow_only = client.get(f"/portfolios/{reviewed.pk}/review/?weight=0")
-    assert ranking(roadshow_only) == [(1, "A", 50, 90.0, 90.0), (2, "B", 80, None, 80.0),
-                                      (3, "C", 20, 60.0, 60.0)]
+    assert ranking(roadshow_only) == [(1, "A", 50, 90.0, 90.0), (2, "C", 20, 60.0, 60.0),
+                                      (3, "B", 80, None, 0.0)]
     assert "0% × 完成率 + 100% × 路演成绩" in roadshow_only.content.decode()
+    completion_only = client.get(f"/portfolios/{reviewed.pk}/review/?weight=100")
+    assert ranking(completion_only) == [(1, "B", 80, None, 80.0), (2, "A", 50, 90.0, 50.0),
+                                        (3, "C", 20, 60.0, 20.0)]
+    # 0.75·50 + 0.25·90 = 60 = 0.75·80 + 0.25·0: A and B share the first rank
+    ahead = client.get(f"/portfolios/{reviewed.pk}/review/?weight=75")
+    assert ranking(ahead) == [(1, "A", 50, 90.0, 60.0), (1, "B", 80, None, 60.0),
+                              (3, "C", 20, 60.0, 30.0)]
     nonsense = client.get(f"/portfolios/{reviewed.pk}/review/?weight=x&period=q")
     assert (nonsense.context["weight"], nonsense.context["period"]) == (50, "year")
+
+
+def test_before_any_roadshow_the_review_ranks_on_completion_alone(client, tree,
+                                                                  province_admin):
+    # given two projects and a roadshow not closed yet, whatever its scores
+    portfolio = services.portfolio_create(actor=province_admin, owner=tree.province,
+                                          title="年中", year=TODAY.year)
+    started(province_admin, portfolio, "X", "项目戊", tree.county_a,
+            [MilestoneData("一", days(20), percent=30)])
+    started(province_admin, portfolio, "Y", "项目己", tree.county_b,
+            [MilestoneData("一", days(20), percent=70)])
+    services.roadshow_create(actor=province_admin, owner=tree.province, portfolio=portfolio,
+                             title="路演", held_on=TODAY, criteria=RUBRIC)
+    client.force_login(province_admin)
+    # when the weight asks for the roadshow alone
+    page = client.get(f"/portfolios/{portfolio.pk}/review/?weight=0")
+    # then
+    assert ranking(page) == [(1, "Y", 70, None, 70.0), (2, "X", 30, None, 30.0)]
+
+
+def test_the_review_marks_only_the_projects_it_ranks(client, reviewed, tree, province_admin):
+    # given a draft and a terminated project in the portfolio, not in the review
+    draft = services.project_create(actor=province_admin, portfolio=reviewed,
+                                    data=ProjectData(title="草稿", lead_unit=tree.county_a))
+    stopped = started(province_admin, reviewed, "T", "终止项目", tree.county_a,
+                      [MilestoneData("一", days(20))])
+    services.project_step(actor=province_admin, project=stopped, step="terminate", note="撤并")
+    project_a = Project.objects.get(code="A")
+    client.force_login(province_admin)
+    # when a forged form ticks them all
+    answer = client.post(f"/portfolios/{reviewed.pk}/review/", {
+        "projects": [draft.pk, stopped.pk, project_a.pk],
+        "outstanding": [draft.pk, stopped.pk, project_a.pk]})
+    # then only A, which the review ranks, is marked
+    assert answer.status_code == 302
+    assert set(Project.objects.filter(outstanding=True).values_list("code", flat=True)) == {
+        "A"}
 
 
 def test_the_organizer_marks_landmark_achievements_and_cases(client, reviewed,
@@ -345,6 +461,9 @@ def test_only_the_organizer_may_mark_projects(client, reviewed, county_admin):
     page = client.get(f"/portfolios/{reviewed.pk}/review/")
     assert page.status_code == 200
     assert [row.project.code for row in page.context["rows"]] == ["A"]
+    # its rank is the one it holds in the whole portfolio
+    assert ranking(client.get(f"/portfolios/{reviewed.pk}/review/?weight=100")) == [
+        (2, "A", 50, 90.0, 50.0)]
     assert 'name="outstanding"' not in page.content.decode()
     answer = client.post(f"/portfolios/{reviewed.pk}/review/",
                          {"projects": [project_a.pk], "outstanding": [project_a.pk]})
@@ -394,10 +513,18 @@ def test_a_portfolio_is_only_created_for_a_unit_the_user_manages(client, tree, c
                                                                  reporter):
     client.force_login(county_admin)
     data = {"title": "越权", "year": 2026, "cadence": "monthly", "at_risk_days": 14}
+    # a unit of another county, or one above: not found
     assert client.post("/portfolios/new/", {**data, "owner": tree.county_b.pk}
                        ).status_code == 404
     assert client.post("/portfolios/new/", {**data, "owner": tree.city1.pk}
                        ).status_code == 404
+    # a typo, an id no unit has, nothing: the form says so
+    for owner, error in (("37o502", "请从您管理的单位中选择组织单位。"),
+                         (10**9, "请从您管理的单位中选择组织单位。"), ("", "此项为必填项。")):
+        answer = client.post("/portfolios/new/", {**data, "owner": owner})
+        assert answer.status_code == 200, owner
+        assert answer.context["form"].errors["owner"] == [error]
+        assert error in answer.content.decode()
     assert client.post("/portfolios/new/", {**data, "owner": tree.branch_a1a.pk}
                        ).status_code == 302  # deeper in the subtree: allowed
     client.force_login(reporter)

@@ -2,6 +2,8 @@
 the database changes; a wrong role is refused and nothing changes; bad input is named in
 Chinese on the form and nothing changes."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -174,13 +176,15 @@ def test_the_unit_and_person_fields_suggest_matches_in_scope(client, portfolio, 
 # --- editing the plan ------------------------------------------------------------------------
 
 def edit_post(project, **fields):
-    """The edit form as it comes filled, changed by ``fields``."""
+    """The edit form as it comes filled (each milestone row with its hidden id), changed by
+    ``fields``."""
     milestones = list(project.milestones.all())
     data = plan_post(
         code=project.code, title=project.title, category=project.category,
         goal=project.goal, measures=project.measures,
         starts_on=str(project.starts_on or ""), deadline=str(project.deadline or ""),
         owner=f"{project.owner.name}（{project.owner.unit.name}）" if project.owner else "",
+        ms_id=[str(m.pk) for m in milestones],
         ms_title=[m.title for m in milestones], ms_due=[str(m.due_on) for m in milestones],
         ms_deliverable=[m.deliverable for m in milestones])
     data.update(fields)
@@ -207,6 +211,101 @@ def test_the_lead_edits_the_plan_and_milestones_in_one_form(client, running, cou
     assert [m.title for m in milestones] == ["方案制定", "全面推开", "总结验收", "经验推广"]
     assert milestones[0].percent == 100 and milestones[0].done_on == kept.done_on
     assert "项目已保存。" in messages_of(client)
+
+
+def test_a_renamed_milestone_keeps_its_progress_and_follow_ups(client, running, county_admin,
+                                                               province_admin):
+    # given 方案制定 is done and 全面推开 was chased
+    done = running.milestones.get(title="方案制定")
+    chased = running.milestones.get(title="全面推开")
+    follow_up = services.follow_up_raise(actor=province_admin, project=running, reason="加快",
+                                         milestone=chased)
+    client.force_login(county_admin)
+    form = text_of(client.get(f"/projects/{running.pk}/edit/"))
+    assert f'<input type="hidden" name="ms_id" value="{done.pk}">' in form
+    # when both are renamed on their rows
+    answer = client.post(f"/projects/{running.pk}/edit/", edit_post(
+        running, ms_title=["实施方案", "全域推开", "总结验收"]))
+    # then the same milestones carry the new titles, their progress and follow-up
+    assert answer.status_code == 302
+    assert list(running.milestones.values_list("pk", "title", "percent")) == [
+        (done.pk, "实施方案", 100), (chased.pk, "全域推开", 0),
+        (running.milestones.get(title="总结验收").pk, "总结验收", 0)]
+    follow_up.refresh_from_db()
+    assert follow_up.milestone_id == chased.pk
+
+
+def test_a_row_naming_another_projects_milestone_edits_only_this_project(
+        client, running, listed, county_admin):
+    other = listed.milestones.get(title="调研摸底")
+    client.force_login(county_admin)
+    ids = [str(other.pk), *edit_post(running)["ms_id"][1:]]
+    answer = client.post(f"/projects/{running.pk}/edit/", edit_post(running, ms_id=ids))
+    assert answer.status_code == 302
+    other.refresh_from_db()
+    assert (other.project_id, other.title) == (listed.pk, "调研摸底")
+    assert list(running.milestones.values_list("title", "percent")) == [
+        ("方案制定", 100), ("全面推开", 0), ("总结验收", 0)]
+
+
+def test_the_deadline_and_the_milestones_move_together(client, running, county_admin):
+    # given a deadline on day 100 and 总结验收 due on day 90
+    client.force_login(county_admin)
+    # when the deadline moves to day 60 and 总结验收 to day 55 in the same edit
+    answer = client.post(f"/projects/{running.pk}/edit/", edit_post(
+        running, deadline=str(days(60)), ms_due=[str(days(-10)), str(days(5)), str(days(55))]))
+    # then both are saved
+    assert answer.status_code == 302, text_of(answer)
+    running.refresh_from_db()
+    assert running.deadline == days(60)
+    assert running.milestones.get(title="总结验收").due_on == days(55)
+
+
+def test_a_deadline_before_a_milestone_left_as_it_is_is_named_on_its_row(client, running,
+                                                                        county_admin):
+    client.force_login(county_admin)
+    before = snapshot()
+    answer = client.post(f"/projects/{running.pk}/edit/", edit_post(
+        running, deadline=str(days(60))))
+    assert answer.status_code == 422
+    row = re.findall(r'<tr data-row class="has-error">.*?</tr>', text_of(answer), re.S)
+    assert len(row) == 1 and 'value="总结验收"' in row[0]
+    assert "第 3 个节点晚于项目完成时限。" in row[0]
+    assert snapshot() == before
+
+
+def test_two_milestones_of_one_title_are_refused_on_the_row(client, running, county_admin):
+    client.force_login(county_admin)
+    before = snapshot()
+    answer = client.post(f"/projects/{running.pk}/edit/", edit_post(
+        running, ms_title=["方案制定", "方案制定", "总结验收"]))
+    assert answer.status_code == 422
+    assert "第 2 个节点与前面的节点重名（“方案制定”）。" in text_of(answer)
+    assert snapshot() == before
+
+
+def test_a_milestone_with_progress_cannot_be_removed(client, running, county_admin):
+    # given 方案制定 is done; its row is emptied, and 全面推开 (no progress) removed too
+    client.force_login(county_admin)
+    before = snapshot()
+    answer = client.post(f"/projects/{running.pk}/edit/", edit_post(
+        running, ms_title=["", "", "总结验收"], ms_due=["", "", str(days(90))],
+        ms_deliverable=["", "", ""]))
+    # then the form says why, above the milestone rows, and nothing changes
+    assert answer.status_code == 409
+    box = re.search(r'<div class="errorbox" role="alert" id="milestone-errors">(.*?)</div>',
+                    text_of(answer), re.S).group(1)
+    assert "“方案制定”已有进展或督办，不能删除。" in box
+    assert snapshot() == before
+
+
+def test_a_milestone_without_history_is_removed(client, running, county_admin):
+    client.force_login(county_admin)
+    answer = client.post(f"/projects/{running.pk}/edit/", edit_post(
+        running, ms_title=["方案制定", "", "总结验收"], ms_due=[str(days(-10)), "", str(days(90))],
+        ms_deliverable=["", "", ""]))
+    assert answer.status_code == 302
+    assert list(running.milestones.values_list("title", flat=True)) == ["方案制定", "总结验收"]
 
 
 def test_an_edit_of_the_plan_alone_keeps_the_milestones_and_their_follow_ups(
@@ -664,6 +763,51 @@ def test_the_project_page_reads_as_many_queries_whatever_its_history(
     # their files, the unread notifications, the co-units
     with django_assert_num_queries(12):
         assert client.get(f"/projects/{running.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("reports", [1, 6])
+def test_the_organizers_page_reads_as_many_queries_whatever_its_history(
+        client, running, listed, reporter, county_admin, outsider, province_admin, tree,
+        django_assert_num_queries, reports):
+    """The organizer sees the claims, the follow-up form (with its milestones) and the
+    recognition form besides."""
+    for n in range(reports):
+        services.progress_report(actor=reporter, project=running, text=f"第{n}次",
+                                 files=[SimpleUploadedFile(f"{n}.jpg", PHOTO)])
+        services.follow_up_raise(actor=province_admin, project=running, reason=f"督办{n}",
+                                 milestone=running.milestones.first())
+        services.follow_up_reply(actor=county_admin, follow_up=FollowUp.objects.latest("pk"),
+                                 reply=f"已办{n}")
+    running.co_units.add(tree.township_a1, tree.county_b)
+    client.force_login(province_admin)
+    # the lead's twelve queries, and the milestones the follow-up form offers
+    with django_assert_num_queries(13):
+        page = client.get(f"/projects/{running.pk}/")
+    assert 'id="follow-up-form"' in text_of(page) and 'id="recognize-form"' in text_of(page)
+    # and a listed project with its claims (no report: no files to read)
+    services.claim_apply(actor=county_admin, project=listed, unit=tree.county_a, plan="方案")
+    services.claim_apply(actor=outsider, project=listed, unit=tree.county_b, plan="方案")
+    with django_assert_num_queries(12):
+        page = client.get(f"/projects/{listed.pk}/")
+    assert text_of(page).count('class="decision-form"') == 2
+
+
+def test_a_terminated_project_says_so_rather_than_done(client, running, province_admin):
+    services.project_step(actor=province_admin, project=running, step="terminate", note="撤并")
+    client.force_login(province_admin)
+    page = text_of(client.get(f"/projects/{running.pk}/"))
+    title = re.search(r"<h1>(.*?)</h1>", page, re.S).group(1)
+    assert 'class="tag state-terminated" id="project-state">已终止<' in title
+    assert "已完成" not in title and 'id="project-health"' not in title
+
+
+def test_a_heic_photo_shows_in_the_page(client, running, reporter):
+    services.progress_report(actor=reporter, project=running, text="现场",
+                             files=[SimpleUploadedFile("现场.HEIC", PHOTO)])
+    photo = Attachment.objects.get()
+    client.force_login(reporter)
+    page = text_of(client.get(f"/projects/{running.pk}/"))
+    assert f'<img src="/projects/{running.pk}/files/{photo.pk}/" alt="现场.HEIC"' in page
 
 
 def test_a_project_without_milestones_has_no_timeline(client, listed, province_admin):

@@ -282,3 +282,12 @@ def test_an_acceptance_panel_proposes_the_grade_most_judges_gave(
     assert (verdict.roadshow, verdict.result, verdict.rank, verdict.of, verdict.grade) == (
         roadshow, 90.0, 1, 2, "good")
     assert selectors.panel_verdict(approved).grade == "pass"  # 2 × 良好, 2 × 合格
+
+
+def test_the_done_filter_leaves_terminated_projects_out(mixed, portfolio, province_admin):
+    services.project_step(actor=province_admin, project=mixed["on_track"], step="list")
+    services.project_step(actor=province_admin, project=mixed["on_track"], step="terminate",
+                          note="合并到其他项目")
+    done = selectors.portfolio_projects(actor=province_admin, portfolio=portfolio,
+                                        filters=PortfolioFilters(health="done"))
+    assert [r.project.title for r in done] == ["完成项目"]

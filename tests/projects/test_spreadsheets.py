@@ -107,6 +107,39 @@ def test_text_that_looks_like_a_formula_stays_text(client, tree, province_admin)
         assert cell.value == "=HYPERLINK(\"http://x\")" and cell.data_type == "s"
 
 
+def test_names_that_look_like_formulas_stay_text_in_every_workbook(client, tree,
+                                                                   province_admin):
+    # given units and people whose names a spreadsheet would run as formulas
+    evil = {tree.province: "-山东省", tree.county_a: '=HYPERLINK("http://x","东营")',
+            tree.township_a1: "@文汇", tree.person_a: '=HYPERLINK("http://x","y")',
+            tree.member_person: "+王五"}
+    for holder, name in evil.items():
+        type(holder).objects.filter(pk=holder.pk).update(name=name)
+        holder.refresh_from_db()
+    portfolio = services.portfolio_create(actor=province_admin, owner=tree.province,
+                                          title="公式", year=D.today().year)
+    project = services.project_create(
+        actor=province_admin, portfolio=portfolio,
+        milestones=[MilestoneData("节点", D.today())],
+        data=ProjectData(title="项目", lead_unit=tree.county_a, co_units=[tree.township_a1],
+                         leader=tree.person_a, owner=tree.member_person))
+    for step in ("submit", "approve", "start"):
+        services.project_step(actor=province_admin, project=project, step=step)
+    client.force_login(province_admin)
+    for url in ("projects.xlsx", "wallchart.xlsx", "review.xlsx"):
+        # when
+        book = workbook(client, f"/portfolios/{portfolio.pk}/{url}")
+        # then no cell is a formula, and the names read back as typed
+        cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row]
+        assert [c.coordinate for c in cells if c.data_type == "f"] == [], url
+        texts = {c.value for c in cells if isinstance(c.value, str)}
+        shown = {name for name in evil.values() if name in texts}
+        assert shown == {"projects.xlsx": set(evil.values()),
+                         "wallchart.xlsx": {evil[tree.county_a], evil[tree.person_a],
+                                            evil[tree.member_person]},
+                         "review.xlsx": {evil[tree.county_a]}}[url]
+
+
 # ---- the wall chart --------------------------------------------------------------------------
 
 
@@ -152,6 +185,21 @@ def test_the_wall_chart_colors_the_months_a_project_runs_and_marks_its_milestone
     assert months[0].value == "◀" and months[11].value == "◆"
 
 
+def test_a_terminated_project_is_printed_as_terminated(client, year2022, province_admin):
+    # given P01 (overdue) is terminated
+    p01 = year2022.projects.get(code="P01")
+    services.project_step(actor=province_admin, project=p01, step="terminate", note="撤并")
+    client.force_login(province_admin)
+    # when
+    sheet = workbook(client, f"/portfolios/{year2022.pk}/wallchart.xlsx")["挂图"]
+    header, *rows = values(workbook(client, f"/portfolios/{year2022.pk}/projects.xlsx")["项目"])
+    # then it reads 已终止 in dark grey, its months grey, not 已完成
+    assert sheet.cell(row=4, column=8).value == "已终止"
+    assert sheet.cell(row=4, column=8).font.color.rgb == "00616161"
+    assert sheet.cell(row=4, column=FIRST_MONTH + 3).fill.fgColor.rgb == "00BDBDBD"
+    assert dict(zip(header, rows[0], strict=True))["进度状态"] == "已终止"
+
+
 def test_the_wall_chart_takes_the_battle_maps_filters(client, year2022, tree, province_admin):
     client.force_login(province_admin)
     sheet = workbook(client, f"/portfolios/{year2022.pk}/wallchart.xlsx"
@@ -170,10 +218,13 @@ def test_the_review_workbook_ranks_as_the_page_and_states_the_formula(
     header, *rows = values(book["评估"])
     assert header[:7] == ["名次", "编号", "项目", "牵头单位", "评估日完成率（%）",
                           "路演最好成绩（%）", "综合得分"]
+    # 0.5·50 + 0.5·90 = 70; B did not present: 0.5·80 + 0 = 40; 0.5·20 + 0.5·60 = 40
     assert [row[:7] for row in rows] == [
-        [1, "B", "项目乙", "河口区", 80, None, 80],
-        [2, "A", "项目甲", "东营区", 50, 90, 70],
-        [3, "C", "项目丙", "日照市", 20, 60, 40]]
+        [1, "A", "项目甲", "东营区", 50, 90, 70],
+        [2, "B", "项目乙", "河口区", 80, None, 40],
+        [2, "C", "项目丙", "日照市", 20, 60, 40]]
     notes = dict(values(book["计算方法"]))
     assert notes["评估"] == "年终评" and notes["完成率权重（%）"] == 50
     assert "50% × 完成率 + 50% × 路演成绩" in notes["公式"]
+    assert "未参加路演的项目，路演成绩计 0 分" in notes["公式"]
+    assert "尚未举行路演时，只按完成率排名" in notes["公式"]

@@ -246,7 +246,8 @@ def project_detail(request: HttpRequest, project_id: int) -> Any:
 
 
 @router.patch("/{project_id}", response=ProjectDetailOut,
-              summary="Change a project's plan (only the fields sent)")
+              summary="Change a project's plan (only the fields sent), and its milestones with "
+                      "it when sent")
 def project_update(request: HttpRequest, project_id: int, payload: ProjectPatch) -> Any:
     project = access.get_project_in_scope(request.user, project_id)
     current = ProjectData(
@@ -255,13 +256,18 @@ def project_update(request: HttpRequest, project_id: int, payload: ProjectPatch)
         leader=project.leader, owner=project.owner, goal=project.goal,
         measures=project.measures, starts_on=project.starts_on, deadline=project.deadline,
         budget=project.budget, tags=list(project.tags))
-    data = _plan_data(request.user, current, payload.dict(exclude_unset=True))
-    services.project_update(actor=request.user, project=project, data=data)
+    changes = payload.dict(exclude_unset=True)
+    changes.pop("milestones", None)
+    data = _plan_data(request.user, current, changes)
+    services.project_update(actor=request.user, project=project, data=data,
+                            milestones=None if payload.milestones is None else
+                            _milestones(payload.milestones))
     return _project_full(request.user, project.pk)
 
 
 @router.put("/{project_id}/milestones", response=ProjectDetailOut,
-            summary="Set the milestones, in order (progress is kept where a title stays)")
+            summary="Set the milestones, in order (a milestone named by its id, or else by "
+                    "its unchanged title, keeps its progress and follow-ups)")
 def milestones_replace(request: HttpRequest, project_id: int, payload: MilestonesIn) -> Any:
     project = access.get_project_in_scope(request.user, project_id)
     services.milestones_replace(actor=request.user, project=project,
@@ -380,7 +386,7 @@ def _person(actor: Any, person_id: int) -> Person:
 
 def _milestones(items: Iterable[Any]) -> list[MilestoneData]:
     return [MilestoneData(title=m.title, due_on=m.due_on, deliverable=m.deliverable,
-                          percent=m.percent) for m in items]
+                          percent=m.percent, id=getattr(m, "id", None)) for m in items]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.projects import schedule
-from pacesetter.projects.models import Portfolio
+from pacesetter.projects.models import Portfolio, ProjectState
 from pacesetter.projects.selectors import MilestoneView, ProjectRow
 
 #: The bar (and the board card's edge) of a project, by its health.
@@ -33,6 +33,26 @@ MILESTONE_LABELS = {schedule.OVERDUE: _("Overdue"), schedule.AT_RISK: _("At risk
                     schedule.NOT_DUE: _("Not due"), schedule.DONE: _("Done")}
 #: Milestone states, the most urgent first: a wall-chart cell holding several shows the first.
 MILESTONE_URGENCY = (schedule.OVERDUE, schedule.AT_RISK, schedule.NOT_DUE, schedule.DONE)
+
+#: A terminated project's bar and tag: its health is "done" (nothing is chased on it any
+#: more), but it was stopped, not completed, and says so.
+TERMINATED = ProjectState.TERMINATED.value
+STATUS_COLORS = {**HEALTH_COLORS, TERMINATED: "#616161"}
+STATUS_TINTS = {**HEALTH_TINTS, TERMINATED: "#bdbdbd"}
+STATUS_LABELS = {**HEALTH_LABELS, TERMINATED: ProjectState.TERMINATED.label}
+
+
+def status(row: ProjectRow) -> str:
+    """What a project's bar, card and tag show: its health, or ``terminated``."""
+    return TERMINATED if row.project.state == ProjectState.TERMINATED else row.health
+
+
+def status_label(row: ProjectRow) -> Any:
+    return STATUS_LABELS[status(row)]
+
+
+def status_color(row: ProjectRow) -> str:
+    return STATUS_COLORS[status(row)]
 
 
 def span(row: ProjectRow, year: int) -> tuple[datetime.date, datetime.date]:
@@ -70,8 +90,8 @@ def chart_data(rows: Iterable[ProjectRow], portfolio: Portfolio, today: datetime
         project = row.project
         entries.append({
             "id": project.pk, "label": label(row), "url": url_of(row),
-            "start": start.isoformat(), "end": end.isoformat(), "health": row.health,
-            "health_label": str(HEALTH_LABELS[row.health]), "color": HEALTH_COLORS[row.health],
+            "start": start.isoformat(), "end": end.isoformat(), "health": status(row),
+            "health_label": str(status_label(row)), "color": status_color(row),
             "percent": row.percent, "state": project.get_state_display(),
             "lead": project.lead_unit.name if project.lead_unit else "",
             "late": row.report_late,

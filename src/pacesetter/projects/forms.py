@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,16 +19,34 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from pacesetter.errors import ApplicationError
 from pacesetter.orgs import selectors as org_selectors
 from pacesetter.orgs.models import Person, Unit
 from pacesetter.projects.models import Grade, Milestone, Portfolio, Project
-from pacesetter.projects.services import MilestoneData, ProjectData
+from pacesetter.projects.services import ATTACHMENT_TYPES, MilestoneData, ProjectData
 
 TAG_SEPARATORS = re.compile(r"[,，、;；\n]+")
 PERSON_LABEL = re.compile(r"^(?P<name>.+?)\s*[（(](?P<unit>[^（）()]+)[）)]\s*$")
 BLANK_MILESTONE_ROWS = 2  # empty rows offered without JavaScript
 BLANK_CO_UNIT_ROWS = 2
-FILE_ACCEPT = "image/*,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.txt"
+#: What the file picker offers: photos (the camera on a phone) and the types the reports take.
+FILE_ACCEPT = ",".join(["image/*", *sorted(ATTACHMENT_TYPES)])
+
+
+def refusal_problems(error: ApplicationError) -> list[tuple[str, str]]:
+    """A service's refusal as ``(field, message)`` pairs: each problem it names (``field`` as
+    the service calls it, ``""`` for none), or its message alone when it names none."""
+    problems = error.extra.get("errors") or [{"field": "", "message": error.message}]
+    return [(problem.get("field") or "", str(problem["message"])) for problem in problems]
+
+
+def show_refusal(form: forms.Form, error: ApplicationError,
+                 field_of: Callable[[str], str] | None = None) -> None:
+    """A service's refusal on ``form``: each problem on the form's field of that name
+    (``field_of`` maps the service's names to the form's), the others above the form."""
+    for name, message in refusal_problems(error):
+        name = field_of(name) if field_of else name
+        form.add_error(name if name in form.fields else None, message)
 
 
 def unit_label(unit: Unit) -> str:
@@ -96,12 +114,14 @@ class ProjectForm(forms.Form):
 
 @dataclass
 class MilestoneRow:
-    """A milestone row as typed, with the problem found in it."""
+    """A milestone row as typed, with the problem found in it; ``id`` (a hidden field) names
+    the milestone the row edits, so that a renamed milestone keeps its progress."""
 
     title: str = ""
     due_on: str = ""
     deliverable: str = ""
     error: str = ""
+    id: str = ""
 
     @property
     def blank(self) -> bool:
@@ -121,14 +141,18 @@ class PlanEditor:
     form: ProjectForm
     milestones: list[MilestoneRow] = field(default_factory=list)
     co_units: list[CoUnitRow] = field(default_factory=list)
+    #: Problems of the milestones as a whole (one that cannot be removed), above the rows.
+    milestone_errors: list[str] = field(default_factory=list)
 
     @classmethod
     def bound(cls, post: QueryDict, **form_kwargs: Any) -> PlanEditor:
+        """The editor as posted; a row left blank is dropped (a milestone it held is
+        removed)."""
         titles, dues = post.getlist("ms_title"), post.getlist("ms_due")
-        deliverables = post.getlist("ms_deliverable")
+        deliverables, ids = post.getlist("ms_deliverable"), post.getlist("ms_id")
         count = max(len(titles), len(dues), len(deliverables))
-        rows = [MilestoneRow(_at(titles, n), _at(dues, n), _at(deliverables, n))
-                for n in range(count)]
+        rows = [MilestoneRow(_at(titles, n), _at(dues, n), _at(deliverables, n),
+                             id=_at(ids, n).strip()) for n in range(count)]
         return cls(form=ProjectForm(post, **form_kwargs),
                    milestones=[r for r in rows if not r.blank],
                    co_units=[CoUnitRow(t) for t in post.getlist("co_units") if t.strip()])
@@ -145,8 +169,8 @@ class PlanEditor:
             "starts_on": project.starts_on, "deadline": project.deadline,
             "budget": project.budget, "tags": "、".join(project.tags)}
         return cls(form=ProjectForm(initial=initial, **form_kwargs),
-                   milestones=[MilestoneRow(m.title, m.due_on.isoformat(), m.deliverable)
-                               for m in project.milestones.all()],
+                   milestones=[MilestoneRow(m.title, m.due_on.isoformat(), m.deliverable,
+                                            id=str(m.pk)) for m in project.milestones.all()],
                    co_units=[CoUnitRow(unit_label(u)) for u in project.co_units.all()])
 
     @property
@@ -160,7 +184,8 @@ class PlanEditor:
 
     @property
     def has_errors(self) -> bool:
-        return bool(self.form.errors or any(r.error for r in self.milestones)
+        return bool(self.form.errors or self.milestone_errors
+                    or any(r.error for r in self.milestones)
                     or any(r.error for r in self.co_units))
 
     def read(self, *, actor: Any, portfolio: Portfolio, project: Project | None = None
@@ -188,7 +213,10 @@ class PlanEditor:
             except LookupError as missing:
                 row.error = str(missing)
         plan.co_units = list(dict.fromkeys(u for u in co_units if u is not None))
-        milestones = [self._milestone(number, row)
+        # a row's id counts only for a milestone the project has (a form left open while
+        # another removed it, or a forged id, edits nothing: the row is a new milestone)
+        known = set(project.milestones.values_list("pk", flat=True)) if project else set()
+        milestones = [self._milestone(number, row, known)
                       for number, row in enumerate(self.milestones, start=1)]
         if self.has_errors:
             return None
@@ -206,27 +234,28 @@ class PlanEditor:
             return None
 
     @staticmethod
-    def _milestone(number: int, row: MilestoneRow) -> MilestoneData | None:
+    def _milestone(number: int, row: MilestoneRow, known: set[int]) -> MilestoneData | None:
         try:
             due_on = datetime.date.fromisoformat(row.due_on.strip())
         except ValueError:
             row.error = _("Milestone %(n)d: give its due date.") % {"n": number}
             return None
         return MilestoneData(title=row.title.strip(), due_on=due_on,
-                             deliverable=row.deliverable.strip()[:300])
+                             deliverable=row.deliverable.strip()[:300],
+                             id=int(row.id) if row.id.isdigit() and int(row.id) in known
+                             else None)
 
-    def show_problems(self, problems: Sequence[dict[str, str]], message: str) -> None:
-        """A service's refusal on the fields it names (``milestones.N`` on row N)."""
-        for problem in problems:
-            name, text = problem.get("field") or "", problem["message"]
-            if name.startswith("milestones."):
-                number = int(name.split(".", 1)[1])
-                if 0 < number <= len(self.milestones):
-                    self.milestones[number - 1].error = text
-                    continue
-            self.form.add_error(name if name in self.form.fields else None, text)
-        if not problems:
-            self.form.add_error(None, message)
+    def show_problems(self, error: ApplicationError) -> None:
+        """A service's refusal on the fields it names: ``milestones.N`` on row N,
+        ``milestones`` above the rows, the others on the plan's fields or above the form."""
+        for name, message in refusal_problems(error):
+            number = name.removeprefix("milestones.")
+            if number.isdigit() and 0 < int(number) <= len(self.milestones):
+                self.milestones[int(number) - 1].error = message
+            elif name == "milestones":
+                self.milestone_errors.append(message)
+            else:
+                self.form.add_error(name if name in self.form.fields else None, message)
 
 
 def _at(values: list[str], n: int) -> str:
@@ -338,14 +367,10 @@ class ProgressForm(forms.Form):
         return {m.pk: self.cleaned_data[percent_field_name(m)] for m in self.milestones
                 if self.cleaned_data.get(percent_field_name(m)) is not None}
 
-    def show_problems(self, problems: Sequence[dict[str, str]], message: str) -> None:
-        for problem in problems:
-            name = problem.get("field") or ""
-            if name.startswith("percents."):
-                name = f"percent_{name.split('.', 1)[1]}"
-            self.add_error(name if name in self.fields else None, problem["message"])
-        if not problems:
-            self.add_error(None, message)
+    def show_problems(self, error: ApplicationError) -> None:
+        """A refusal of ``progress_report``: ``percents.<id>`` on that milestone's box."""
+        show_refusal(self, error, lambda name: f"percent_{name[len('percents.'):]}"
+                     if name.startswith("percents.") else name)
 
 
 # --- the project page's small forms ----------------------------------------------------------

@@ -28,6 +28,7 @@ from pacesetter.orgs import scope
 from pacesetter.orgs.models import Unit
 from pacesetter.pagination import page_of
 from pacesetter.projects import access, battlemap, schedule, selectors, services, spreadsheets
+from pacesetter.projects.forms import show_refusal
 from pacesetter.projects.models import Cadence, Portfolio, ProjectState
 from pacesetter.projects.selectors import PortfolioFilters, ProjectRow
 
@@ -40,7 +41,8 @@ ORGANIZERS_SHOWN = 500
 class PortfolioForm(forms.Form):
     """A portfolio's settings; ``owner`` (the organizer) only when it is created."""
 
-    owner = forms.TypedChoiceField(label=gettext_lazy("Organizer"), coerce=int)
+    owner = forms.TypedChoiceField(label=gettext_lazy("Organizer"), coerce=int, error_messages={
+        "invalid_choice": gettext_lazy("Pick the organizer among the units you administer.")})
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
     cadence = forms.ChoiceField(label=gettext_lazy("Progress report cadence"),
@@ -59,14 +61,6 @@ class PortfolioForm(forms.Form):
             del self.fields["owner"]
         else:
             self.fields["owner"].choices = owners
-
-    def refused(self, error: ApplicationError) -> None:
-        """Show a service's refusal on the fields it names, or above the form."""
-        for problem in error.extra.get("errors", []):
-            self.add_error(problem["field"] if problem["field"] in self.fields else None,
-                           problem["message"])
-        if not error.extra.get("errors"):
-            self.add_error(None, error.message)
 
 
 # ---- the list and the portfolio's settings ----------------------------------------------
@@ -112,9 +106,11 @@ def portfolio_new(request: HttpRequest) -> HttpResponse:
     if not scope.is_manager(request.user):
         raise PermissionDenied(str(access.RUN_DENIED))
     owners = _organizers(request.user)
-    chosen = request.POST.get("owner", "")
-    if chosen and chosen not in {str(pk) for pk, _name in owners}:
-        # a unit further down the managed subtree: allowed, and outside it not found
+    chosen = _id_or_none(request.POST.get("owner"))
+    if (chosen and chosen not in {pk for pk, _name in owners}
+            and Unit.objects.filter(pk=chosen).exists()):
+        # a unit further down the managed subtree is allowed, one outside it not found; a
+        # typo or an id no unit has is the form's invalid choice
         unit = scope.get_unit_in_scope(request.user, chosen, for_write=True)
         owners.append((unit.pk, unit.name))
     form = PortfolioForm(request.POST or None, owners=owners, initial={
@@ -128,7 +124,7 @@ def portfolio_new(request: HttpRequest) -> HttpResponse:
                 cadence=data["cadence"], at_risk_days=data["at_risk_days"],
                 description=data["description"])
         except ApplicationError as refused:
-            form.refused(refused)
+            show_refusal(form, refused)
         else:
             messages.success(request, _("The portfolio was created."))
             return redirect("projects:portfolio", portfolio_id=portfolio.pk)
@@ -151,7 +147,7 @@ def portfolio_edit(request: HttpRequest, portfolio_id: int) -> HttpResponse:
                 year=data["year"], cadence=data["cadence"],
                 at_risk_days=data["at_risk_days"], description=data["description"])
         except ApplicationError as refused:
-            form.refused(refused)
+            show_refusal(form, refused)
         else:
             messages.success(request, _("The portfolio was saved."))
             return redirect("projects:portfolio", portfolio_id=portfolio.pk)
@@ -215,6 +211,40 @@ def _new_project_url(portfolio: Portfolio) -> str | None:
         return None
 
 
+def _new_project_link(request: HttpRequest, portfolio: Portfolio,
+                      can_run: bool) -> tuple[str | None, str]:
+    """Where the user adds a project, and what the button says: the organizer creates one
+    (新建项目), the administrator of a unit under it proposes one (提议项目)."""
+    if can_run:
+        return _new_project_url(portfolio), _("New project")
+    if selectors.units_acting_under(actor=request.user, portfolio=portfolio):
+        return _new_project_url(portfolio), _("Propose a project")
+    return None, ""
+
+
+def _line(row: ProjectRow) -> dict[str, Any]:
+    """A project as the table and the board show it: a terminated one says so, in grey."""
+    return {"row": row, "status": battlemap.status(row), "color": battlemap.status_color(row),
+            "health_label": battlemap.status_label(row)}
+
+
+def _legend(rows: list[ProjectRow]) -> list[dict[str, Any]]:
+    """The counts by health, each a link that filters on it; the terminated projects (done,
+    for their health) are counted apart, linked to their lifecycle state."""
+    counts = selectors.health_counts(rows)
+    stopped = sum(1 for row in rows if battlemap.status(row) == battlemap.TERMINATED)
+    counts[schedule.DONE] -= stopped
+    legend = [{"id": health, "query": f"health={health}", "label": battlemap.HEALTH_LABELS[health],
+               "color": battlemap.HEALTH_COLORS[health], "count": counts[health]}
+              for health in schedule.HEALTH_ORDER]
+    if stopped:
+        legend.append({"id": battlemap.TERMINATED, "query": f"state={battlemap.TERMINATED}",
+                       "label": battlemap.STATUS_LABELS[battlemap.TERMINATED],
+                       "color": battlemap.STATUS_COLORS[battlemap.TERMINATED],
+                       "count": stopped})
+    return legend
+
+
 @login_required
 @require_GET
 def portfolio_detail(request: HttpRequest, portfolio_id: int) -> HttpResponse:
@@ -226,21 +256,17 @@ def portfolio_detail(request: HttpRequest, portfolio_id: int) -> HttpResponse:
     filters = _filters(request)
     rows = selectors.portfolio_projects(actor=request.user, portfolio=portfolio,
                                         filters=filters, today=today)
-    counts = selectors.health_counts(rows)
     can_run = access.can_run(request.user, portfolio)
+    new_project_url, new_project_label = _new_project_link(request, portfolio, can_run)
     return render(request, "projects/portfolio.html", {
         "portfolio": portfolio, "today": today, "can_run": can_run,
-        "lines": [{"row": row, "next": battlemap.next_milestone(row),
-                   "color": battlemap.HEALTH_COLORS[row.health],
-                   "health_label": battlemap.HEALTH_LABELS[row.health]} for row in rows],
-        "legend": [{"health": health, "label": battlemap.HEALTH_LABELS[health],
-                    "color": battlemap.HEALTH_COLORS[health], "count": counts[health]}
-                   for health in schedule.HEALTH_ORDER],
+        "lines": [{**_line(row), "next": battlemap.next_milestone(row)} for row in rows],
+        "legend": _legend(rows),
         "milestone_legend": [{"label": battlemap.MILESTONE_LABELS[state],
                               "color": battlemap.MILESTONE_COLORS[state]}
                              for state in battlemap.MILESTONE_URGENCY],
         "chart": battlemap.chart_data(rows, portfolio, today, _project_url),
-        "new_project_url": _new_project_url(portfolio) if can_run else None,
+        "new_project_url": new_project_url, "new_project_label": new_project_label,
         **_filter_context(request, portfolio, filters),
     })
 
@@ -253,10 +279,8 @@ def portfolio_board(request: HttpRequest, portfolio_id: int) -> HttpResponse:
     filters = _filters(request)
     rows = selectors.portfolio_projects(actor=request.user, portfolio=portfolio,
                                         filters=filters)
-    columns = [{"state": state, "label": label, "cards": [
-        {"row": row, "color": battlemap.HEALTH_COLORS[row.health],
-         "health_label": battlemap.HEALTH_LABELS[row.health]} for row in cards]}
-        for state, label, cards in selectors.board_columns(rows)]
+    columns = [{"state": state, "label": label, "cards": [_line(row) for row in cards]}
+               for state, label, cards in selectors.board_columns(rows)]
     return render(request, "projects/portfolio_board.html", {
         "portfolio": portfolio, "columns": columns, "count": len(rows),
         **_filter_context(request, portfolio, filters),
@@ -305,11 +329,14 @@ def _review_input(request: HttpRequest) -> tuple[str, int]:
 
 
 def _formula(day: datetime.date, weight: int) -> str:
+    """How the review ranks, as the page and the workbook state it (``portfolio_review``)."""
     return _("Composite = %(w)d%% × completion + %(r)d%% × roadshow result. Completion is the "
              "mean percent complete of the project's milestones on %(day)s; the roadshow "
              "result is its best result at a closed roadshow of this portfolio held by that "
-             "day, as a share of the rubric's maximum points. A project that has not presented "
-             "is ranked on completion alone. Equal scores share a rank.") % {
+             "day, as a share of the rubric's maximum points, and 0 for a project that did "
+             "not present. Before any roadshow has been held, the projects are ranked on "
+             "completion alone, whatever the weight. The ranks are over the whole portfolio; "
+             "equal scores share a rank.") % {
         "w": weight, "r": 100 - weight, "day": day.isoformat()}
 
 
@@ -334,15 +361,20 @@ def portfolio_review(request: HttpRequest, portfolio_id: int) -> HttpResponse:
 
 
 def _recognize(request: HttpRequest, portfolio_id: int) -> HttpResponse:
-    """Save the ticks of the review table: a project changes only where a tick changed."""
+    """Save the ticks of the review table: a project changes only where a tick changed, and
+    only a project the review ranks (not a draft, say, whatever the request names)."""
     portfolio = access.get_portfolio_in_scope(request.user, portfolio_id, for_write=True)
     period, weight = _review_input(request)
     shown = {i for i in map(_id_or_none, request.POST.getlist("projects")) if i}
     outstanding = set(map(_id_or_none, request.POST.getlist("outstanding")))
     replication = set(map(_id_or_none, request.POST.getlist("replication")))
+    reviewed = [row.project for row in selectors.portfolio_review(
+        actor=request.user, portfolio=portfolio, period=period,
+        completion_weight=weight / 100)]
     changed = 0
-    for project in access.projects_in_scope(request.user).filter(
-            portfolio=portfolio, pk__in=shown).select_related("portfolio__owner"):
+    for project in reviewed:
+        if project.pk not in shown:
+            continue
         marks = (project.pk in outstanding, project.pk in replication)
         if marks != (project.outstanding, project.replication_case):
             services.project_recognize(actor=request.user, project=project,

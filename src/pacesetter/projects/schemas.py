@@ -281,6 +281,12 @@ class MilestoneIn(StrictIn):
     percent: Percent = 0
 
 
+class MilestoneEditIn(MilestoneIn):
+    id: Id | None = Field(None, description=(
+        "the milestone this one edits, which keeps its progress and follow-ups when renamed; "
+        "leave out for a new milestone (or one whose title stays)"))
+
+
 class PlanFields(StrictIn):
     code: Code = ""
     category: Short = ""
@@ -321,10 +327,13 @@ class ProjectPatch(StrictIn):
     deadline: PlanDate | None = None
     budget: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
     tags: list[Short] | None = Field(None, max_length=20)
+    milestones: list[MilestoneEditIn] | None = Field(None, max_length=100, description=(
+        "all the milestones, in order, checked with the plan (null or left out: unchanged; "
+        "a milestone with progress or a follow-up cannot be left out)"))
 
 
 class MilestonesIn(StrictIn):
-    milestones: list[MilestoneIn] = Field(..., max_length=100)
+    milestones: list[MilestoneEditIn] = Field(..., max_length=100)
 
 
 class StepIn(StrictIn):

@@ -174,8 +174,9 @@ def _portfolio_rows(projects: Any, portfolio: Portfolio, filters: PortfolioFilte
     lines = _milestone_lines(portfolio, {p.pk for p in projects})
     rows = [_project_row(project, portfolio, today, lines.get(project.pk, []))
             for project in projects]
-    if filters.health:
-        rows = [row for row in rows if row.health == filters.health]
+    if filters.health:  # a terminated project is "done" only for the schedule, not here
+        rows = [row for row in rows if row.health == filters.health and not (
+            row.project.state == ProjectState.TERMINATED and filters.health == schedule.DONE)]
     return rows
 
 

@@ -50,6 +50,11 @@ def _text(sheet: Any, value: Any) -> Any:
     return cell_text(sheet, value) if value not in ("", None) else None
 
 
+def _name(holder: Any) -> str:
+    """The name of a unit or a person, or nothing."""
+    return holder.name if holder is not None else ""
+
+
 def _yes(value: bool) -> str | None:
     return _("Yes") if value else None
 
@@ -86,12 +91,11 @@ def projects_file(*, portfolio: Portfolio, rows: Sequence[ProjectRow]) -> IO[byt
         upcoming = battlemap.next_milestone(row)
         sheet.append([
             number, _text(sheet, project.code), _text(sheet, project.title),
-            _text(sheet, project.category),
-            project.lead_unit.name if project.lead_unit else None,
-            "、".join(co_units.get(project.pk, [])) or None,
-            project.proposed_by.name, project.leader.name if project.leader else None,
-            project.owner.name if project.owner else None, project.get_state_display(),
-            str(battlemap.HEALTH_LABELS[row.health]), row.percent, project.starts_on,
+            _text(sheet, project.category), _text(sheet, _name(project.lead_unit)),
+            _text(sheet, "、".join(co_units.get(project.pk, []))),
+            _text(sheet, project.proposed_by.name), _text(sheet, _name(project.leader)),
+            _text(sheet, _name(project.owner)), project.get_state_display(),
+            str(battlemap.status_label(row)), row.percent, project.starts_on,
             project.deadline, _text(sheet, upcoming.milestone.title) if upcoming else None,
             upcoming.milestone.due_on if upcoming else None, _yes(row.report_late),
             row.last_report, project.budget,
@@ -133,7 +137,7 @@ def review_file(*, portfolio: Portfolio, rows: Sequence[ReviewRow], period: str,
         project = row.project
         sheet.append([
             row.rank, _text(sheet, project.code), _text(sheet, project.title),
-            project.lead_unit.name if project.lead_unit else None, row.percent,
+            _text(sheet, _name(project.lead_unit)), row.percent,
             row.roadshow_percent, row.composite, _yes(project.outstanding),
             _yes(project.replication_case)])
     notes = workbook.create_sheet(_("How it is computed"))
@@ -270,15 +274,15 @@ def _project_line(sheet: Any, line: int, number: int, row: ProjectRow, year: int
              project.lead_unit.name if project.lead_unit else None,
              project.leader.name if project.leader else None,
              project.owner.name if project.owner else None, project.get_state_display(),
-             str(battlemap.HEALTH_LABELS[row.health]), f"{row.percent}%",
+             str(battlemap.status_label(row)), f"{row.percent}%",
              project.deadline.isoformat() if project.deadline else None]
     for column, value in enumerate(facts, start=1):
         _put(sheet, line, column, value,
              alignment=CENTER if column in (1, 2, 8, 9, 10) else WRAP,
-             font=Font(bold=True, color=_hex(battlemap.HEALTH_COLORS[row.health]))
+             font=Font(bold=True, color=_hex(battlemap.status_color(row)))
              if column == 8 else None)
     start, end = battlemap.span(row, year)
-    tint = _fill(battlemap.HEALTH_TINTS[row.health])
+    tint = _fill(battlemap.STATUS_TINTS[battlemap.status(row)])
     by_month: dict[int, list[str]] = {}
     for view in row.milestones:
         if view.milestone.due_on.year == year:

@@ -34,7 +34,9 @@ from pacesetter.projects.models import (
     ProjectState,
 )
 
-IMAGE_TYPES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp"})
+#: The attachments that are not pictures: every other type a report takes shows as a photo.
+DOCUMENT_TYPES = frozenset({".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".txt"})
+IMAGE_TYPES = services.ATTACHMENT_TYPES - DOCUMENT_TYPES
 LOOKUP_LIMIT = 20
 SHOWN_UPDATES = 50
 
@@ -224,7 +226,7 @@ def project_step(request: HttpRequest, project_id: int) -> HttpResponse:
         if step is None:
             messages.error(request, refused.message)
             return _back_to(project)
-        field_errors = {e["field"]: e["message"] for e in refused.extra.get("errors", [])}
+        field_errors = dict(forms.refusal_problems(refused))
         choice = StepChoice(step, error=refused.message, field_errors=field_errors,
                             note=data["note"])
         return _project_page(request, project, status=refused.status_code,
@@ -266,12 +268,7 @@ def claim_apply(request: HttpRequest, project_id: int) -> HttpResponse:
                                          unit=form.cleaned_data["unit"],
                                          plan=form.cleaned_data["plan"])
         except ApplicationError as error:
-            refused = _refusal(error)
-            problems = refused.extra.get("errors") or [{"field": None,
-                                                        "message": refused.message}]
-            for problem in problems:
-                name = problem.get("field")
-                form.add_error(name if name in form.fields else None, problem["message"])
+            forms.show_refusal(form, _refusal(error))
         else:
             messages.success(request, _("%(unit)s has claimed the project; the organizer "
                                         "will decide.") % {"unit": claim.unit.name})
@@ -336,8 +333,7 @@ def progress_report(request: HttpRequest, project_id: int) -> HttpResponse:
                                          percents=form.percents(),
                                          files=form.cleaned_data["files"])
             except ApplicationError as error:
-                refused = _refusal(error)
-                form.show_problems(refused.extra.get("errors", []), refused.message)
+                form.show_problems(_refusal(error))
             else:
                 messages.success(request, _("The progress report is saved."))
                 return _back_to(project)
@@ -386,12 +382,7 @@ def follow_up_raise(request: HttpRequest, project_id: int) -> HttpResponse:
             services.follow_up_raise(actor=request.user, project=project,
                                      reason=form.cleaned_data["reason"], milestone=milestone)
         except ApplicationError as error:
-            refused = _refusal(error)
-            problems = refused.extra.get("errors") or [{"field": None,
-                                                        "message": refused.message}]
-            for problem in problems:
-                name = problem.get("field")
-                form.add_error(name if name in form.fields else None, problem["message"])
+            forms.show_refusal(form, _refusal(error))
         else:
             messages.success(request, _("The follow-up is sent to the owner and the leader."))
             return _back_to(project)
@@ -413,7 +404,7 @@ def follow_up_reply(request: HttpRequest, project_id: int, follow_up_id: int) ->
                                  reply=form.cleaned_data.get("reply", ""))
     except ApplicationError as error:
         refused = _refusal(error)
-        form.add_error("reply", refused.message)
+        forms.show_refusal(form, refused, lambda _name: "reply")
         return _project_page(request, project, status=refused.status_code,
                              reply_forms={follow_up.pk: form})
     messages.success(request, _("The reply is recorded."))
@@ -452,8 +443,7 @@ def project_new(request: HttpRequest, portfolio_id: int) -> HttpResponse:
                     if publish:
                         services.project_step(actor=request.user, project=project, step="list")
             except ApplicationError as error:
-                refused = _refusal(error)
-                editor.show_problems(refused.extra.get("errors", []), refused.message)
+                editor.show_problems(_refusal(error))
             else:
                 messages.success(request, _("The project is published for claims.") if publish
                                  else _("The project is created as a draft."))
@@ -473,17 +463,11 @@ def _edit_refusal(project: Project, roles: set[str]) -> str | None:
     return _("You may not change this project now.")
 
 
-def _milestones_differ(project: Project, milestones: list[Any]) -> bool:
-    """Whether the rows change the milestones: they are replaced only then, so that an edit
-    of the plan alone keeps them (and what refers to them) as they are."""
-    current = [(m.title, m.due_on, m.deliverable) for m in project.milestones.all()]
-    return current != [(m.title, m.due_on, m.deliverable) for m in milestones]
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
-    """The plan and its milestones, changed together (both or neither)."""
+    """The plan and its milestones, changed together (both or neither): each row names the
+    milestone it edits, which keeps its progress and follow-ups even when renamed."""
     project = access.get_project_in_scope(request.user, project_id)
     roles = access.roles_on(request.user, project)
     if not roles:
@@ -501,15 +485,12 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
         if parsed is not None:
             data, milestones = parsed
             try:
-                with transaction.atomic():
-                    services.project_update(actor=request.user, project=project, data=data)
-                    if _milestones_differ(project, milestones):
-                        services.milestones_replace(actor=request.user, project=project,
-                                                    milestones=milestones)
+                services.project_update(actor=request.user, project=project, data=data,
+                                        milestones=milestones)
             except NotFound:
                 raise
             except ApplicationError as refused:  # a state that refuses shows its reason
-                editor.show_problems(refused.extra.get("errors", []), refused.message)
+                editor.show_problems(refused)
                 status = refused.status_code
             else:
                 messages.success(request, _("The project is saved."))
