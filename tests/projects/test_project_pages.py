@@ -816,3 +816,27 @@ def test_a_project_without_milestones_has_no_timeline(client, listed, province_a
     page = text_of(client.get(f"/projects/{listed.pk}/"))
     assert 'id="milestone-timeline"' not in page
     assert "尚无节点。" in page
+
+
+def test_the_accept_form_proposes_the_grade_of_the_final_acceptance_panel(
+        client, running, county_admin, province_admin, tree):
+    from pacesetter.projects.services import JudgeData
+
+    services.project_step(actor=county_admin, project=running, step="request_acceptance")
+    roadshow = services.roadshow_create(
+        actor=province_admin, owner=tree.province, title="终期验收评审", held_on=days(0),
+        criteria=[{"code": "t", "name": "综合", "max": 100}], purpose="final",
+        drop_highest=0, drop_lowest=0)
+    judges = services.judges_add(actor=province_admin, roadshow=roadshow,
+                                 judges=[JudgeData("专家甲"), JudgeData("专家乙")])
+    (presentation,) = services.presentations_set(actor=province_admin, roadshow=roadshow,
+                                                 projects=[running])
+    services.presentation_move(actor=province_admin, presentation=presentation, state="open")
+    for judge, total in zip(judges, (88, 92), strict=True):
+        services.score_submit(judge=judge, presentation_id=presentation.pk,
+                              points={"t": total}, grade="good")
+    services.roadshow_close(actor=province_admin, roadshow=roadshow)
+    client.force_login(province_admin)
+    page = text_of(client.get(f"/projects/{running.pk}/"))
+    assert "“终期验收评审”" in page and "评审得分 90.00，排名第 1 / 1" in page
+    assert re.search(r'<option value="good" selected>良好</option>', page)

@@ -176,6 +176,8 @@ def _project_page(request: HttpRequest, project: Project, *, status: int = 200,
         "o": overview, "project": project, "timeline": _timeline(overview, today),
         "updates": _update_views(project, titles),
         "grades": Grade.choices,
+        "verdict": selectors.panel_verdict(project)
+        if project.state == ProjectState.AWAITING_ACCEPTANCE else None,
         "co_units": project.co_units.all(),
         "steps": steps,
         "can_edit": not finished and (organizer or (
