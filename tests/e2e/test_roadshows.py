@@ -269,3 +269,114 @@ def test_three_judges_score_on_phones_and_the_big_screen_ranks_by_trimmed_mean(
     from pacesetter.projects.models import Score
 
     assert Score.objects.filter(presentation__roadshow=show).count() == 14
+
+
+def score_status(phone: Page, presentation):
+    return card(phone, presentation).locator(".status")
+
+
+def fill_points(phone: Page, presentation, points: tuple[float, ...]) -> None:
+    for criterion, value in zip(RUBRIC, points, strict=True):
+        phone.fill(f"#s{presentation.pk}-{criterion['code']}", f"{value:g}")
+
+
+def test_the_judge_page_polls_once_reports_broken_answers_and_follows_the_order(
+        chromium, live_server, demo, roadshow):
+    """The phone's page under the review's three troubles: woken many times it still asks
+    once every few seconds; a proxy's HTML error is "please reload", not "retrying" forever;
+    a project added to the running order appears, once nothing typed would be lost."""
+    from pacesetter.orgs.models import User
+    from pacesetter.projects import services
+    from pacesetter.projects.services import ProjectData
+
+    chair = User.objects.get(username=CHAIR)
+    red = roadshow["presentations"]["红色物业"]
+    with phones(chromium, 1) as (phone,):
+        asked: list[str] = []
+        phone.on("request", lambda request: asked.append(request.url)
+                 if "state.json" in request.url else None)
+        phone.goto(f"{live_server.url}/j/{roadshow['judges']['甲'].token}/")
+        phone.evaluate("window.sameDocument = true")
+
+        # Woken ten times at once (the screen turned on and off), it polls as one loop.
+        phone.evaluate("for (let n = 0; n < 10; n++) {"
+                       " document.dispatchEvent(new Event('visibilitychange')); }")
+        phone.wait_for_timeout(6_500)
+        assert 2 <= len(asked) <= 5, asked
+
+        # A proxy answers the save with an HTML 502: the judge is told to reload, and the page
+        # does not keep retrying meanwhile.
+        with TURN:
+            services.presentation_move(actor=chair, presentation=red, state="open")
+        expect(card(phone, red)).to_have_class(OPEN, timeout=15_000)
+        posted: list[str] = []
+        phone.route(re.compile(r"/score/\d+/$"), lambda route: (
+            posted.append(route.request.url),
+            route.fulfill(status=502, content_type="text/html", body="<h1>Bad Gateway</h1>")))
+        fill_points(phone, red, POINTS["红色物业"]["甲"])
+        expect(score_status(phone, red)).to_have_text("保存失败，请刷新页面")
+        tries = len(posted)
+        phone.wait_for_timeout(4_000)
+        assert len(posted) == tries
+        expect(score_status(phone, red)).to_have_text("保存失败，请刷新页面")
+        phone.unroute(re.compile(r"/score/\d+/$"))
+
+        # A project joins the running order: while the failed score is unsaved the page stays;
+        # once it is saved the page draws itself again with the new project.
+        with TURN:
+            project = services.project_create(actor=chair, portfolio=red.project.portfolio,
+                                              data=ProjectData(title="乡村夜校",
+                                                               lead_unit=red.project.lead_unit))
+            for step in ("submit", "approve"):
+                services.project_step(actor=chair, project=project, step=step)
+            services.presentations_set(actor=chair, roadshow=roadshow["roadshow"], projects=[
+                p.project for p in roadshow["presentations"].values()] + [project])
+        phone.wait_for_timeout(4_000)
+        assert phone.evaluate("window.sameDocument") is True
+        expect(phone.locator(".pcard")).to_have_count(3)
+        phone.fill(f"#s{red.pk}-presentation", "17.5")
+        expect(phone.locator(".pcard")).to_have_count(4, timeout=15_000)
+        assert phone.evaluate("window.sameDocument") is None
+        expect(phone.locator("#cards")).to_contain_text("乡村夜校")
+        expect(card(phone, red).locator(".total-value")).to_have_text("89")
+
+
+def test_the_console_keeps_typed_comments_and_says_when_the_session_expired(
+        page, live_server, demo, roadshow):
+    base = live_server.url
+    show = roadshow["roadshow"]
+    red = roadshow["presentations"]["红色物业"]
+    login(page, base, CHAIR, demo.password)
+
+    # On the set-up form the groups' shares follow the weights as typed, "20%" a fifth.
+    page.goto(f"{base}/roadshows/new/")
+    names, weights = page.locator("input[name=group_name]"), page.locator(
+        "input[name=group_weight]")
+    for n, (name, weight) in enumerate([("领导", "0.5"), ("部门负责人", "0.3"),
+                                        ("职工代表", "20%")]):
+        names.nth(n).fill(name)
+        weights.nth(n).fill(weight)
+    expect(page.locator("#group-shares")).to_have_text("领导 50%、部门负责人 30%、职工代表 20%")
+
+    screen = page.context.new_page()
+    screen.goto(f"{base}/roadshows/{show.pk}/live/")
+    page.goto(f"{base}/roadshows/{show.pk}/console/")
+    page.on("dialog", lambda dialog: dialog.accept())  # closing with judges still to score
+
+    # 点评 typed before 开始评分 and before 结束评分 is saved with the move.
+    page.fill(f"#comment-{red.pk}", "思路清晰")
+    chair_moves(page, red, "开始评分")
+    expect(page.locator(f"#comment-{red.pk}")).to_have_value("思路清晰")
+    page.fill(f"#comment-{red.pk}", "思路清晰，建议推广。")
+    chair_moves(page, red, "结束评分")
+    expect(page.locator(f"#p-{red.pk} .state-tag")).to_have_text("已结束")
+    expect(page.locator(f"#comment-{red.pk}")).to_have_value("思路清晰，建议推广。")
+
+    # The session expires: both polled pages say to sign in again, none draws the login page.
+    page.context.clear_cookies()
+    expect(screen.locator("#bs-login")).to_be_visible(timeout=10_000)
+    expect(screen.locator("#bs-login")).to_contain_text("登录已过期，请重新登录。")
+    expect(screen.locator("#bs-offline")).to_be_hidden()
+    expect(page.locator("#console-login")).to_be_visible(timeout=10_000)
+    expect(page.locator("#standings-table")).to_be_visible()
+    expect(page.locator("#standings input[name=password]")).to_have_count(0)

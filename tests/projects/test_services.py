@@ -516,3 +516,15 @@ def test_a_judge_whose_unit_becomes_the_presenting_one_no_longer_counts(
     assert (row.count, row.result) == (1, 82.0)  # the outside judge's 25 + 26 + 15 + 16
     assert selectors.roadshow_standings(roadshow).eligible == {presentation.pk: {
         outsider_judge.pk}}
+
+
+def test_a_roadshow_of_a_portfolio_takes_only_its_projects(roadshow, tree, province_admin):
+    other = services.portfolio_create(actor=province_admin, owner=tree.province,
+                                      title="另一项目库", year=2026)
+    stranger = services.project_create(actor=province_admin, portfolio=other,
+                                       data=ProjectData("别的项目", lead_unit=tree.county_b))
+    for step in ("submit", "approve"):
+        services.project_step(actor=province_admin, project=stranger, step=step)
+    with pytest.raises(NotFound):
+        services.presentations_set(actor=province_admin, roadshow=roadshow, projects=[stranger])
+    assert not roadshow.presentations.exists()

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from pacesetter.errors import ApplicationError, NotFound
@@ -33,6 +34,7 @@ def _texts() -> dict[str, str]:
             "unsaved": _("Not saved yet"), "missing": _("%(n)s still to score"),
             "range": _("Give 0 to %(max)s points."), "fix": _("Please correct the points."),
             "offline": _("Not saved: no connection. Retrying…"),
+            "failed": _("Not saved: please reload the page."),
             "closed_unsaved": _("Scoring closed before your last change was saved.")}
 
 
@@ -151,6 +153,11 @@ def _points(text: str) -> Any:
         return text
 
 
+# No CSRF check: the judge's 128-bit token in the path is the secret, which a forging site
+# cannot know, so the check adds nothing; yet it refused scores (a 403 page the phone cannot
+# read) when the CSRF cookie changed under the page, e.g. the chair signing in on the same
+# phone, or an in-app browser dropping cookies. Only POST writes; the GET pages only read.
+@csrf_exempt
 @require_POST
 @never_cache
 def judge_score(request: HttpRequest, token: str, presentation_id: int) -> HttpResponse:

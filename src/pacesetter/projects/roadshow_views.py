@@ -9,7 +9,9 @@ not log in: their phone pages are in ``judge_views``.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import wraps
 from itertools import zip_longest
 from typing import Any
 
@@ -87,14 +89,37 @@ class RoadshowForm(forms.Form):
 
 
 def _number(text: str) -> float | int | None:
-    """A number typed in a row ("30", "0.5", "50%"), integral ones as int; None if not one."""
+    """A number typed in a row ("30", "12.5", "12,5"), integral ones as int; None if not one."""
     try:
-        value = float(text.strip().rstrip("%").replace("，", ".").replace(",", "."))
+        value = float(text.strip().replace("，", ".").replace(",", "."))
     except ValueError:
         return None
     if not math.isfinite(value):
         return None
     return int(value) if value.is_integer() else value
+
+
+PERCENT_SIGNS = ("%", "％")
+
+
+def _weight(text: str) -> float | None:
+    """A judge group's weight as typed: a share ("0.5"), a number ("5") or a percent ("20%",
+    that is 0.2); None if not one. An empty weight is 1."""
+    text = text.strip()
+    if not text:
+        return 1.0
+    percent = text.endswith(PERCENT_SIGNS)
+    value = _number(text.rstrip("".join(PERCENT_SIGNS)))
+    if value is None:
+        return None
+    return value / 100 if percent else float(value)
+
+
+def _shown(value: float) -> str:
+    """A stored number as a form shows it: short ("0.5", "30"), yet read back to the very
+    same value, so that saving an unchanged frozen set-up does not count as a change."""
+    short = f"{value:g}"
+    return short if float(short) == value else repr(float(value))
 
 
 @dataclass
@@ -112,35 +137,70 @@ class SetupRows:
 
 
 def _setup_rows(post: QueryDict) -> SetupRows:
-    """Parse the rubric rows (code, name, maximum points; an empty code is made up) and the
-    group rows (name, weight; a missing weight is 1). Rows left empty are ignored."""
+    """Parse the rubric rows (code, name, maximum points) and the group rows (name, weight).
+    Rows left empty are ignored."""
     rows = SetupRows()
-    for n, (code, name, maximum) in enumerate(zip_longest(
+    for code, name, maximum in zip_longest(
             post.getlist("criterion_code"), post.getlist("criterion_name"),
-            post.getlist("criterion_max"), fillvalue=""), start=1):
-        code, name, maximum = code.strip()[:32], name.strip()[:100], maximum.strip()
-        if not (code or name or maximum):
+            post.getlist("criterion_max"), fillvalue=""):
+        code, name, maximum = code.strip(), name.strip()[:100], maximum.strip()
+        if code or name or maximum:
+            rows.criteria_typed.append({"code": code, "name": name, "max": maximum})
+    _parse_criteria(rows)
+    for name, weight in zip_longest(post.getlist("group_name"), post.getlist("group_weight"),
+                                    fillvalue=""):
+        name, weight = name.strip()[:100], weight.strip()
+        if name or weight:
+            rows.groups_typed.append({"name": name, "weight": weight})
+    _parse_groups(rows)
+    return rows
+
+
+def _parse_criteria(rows: SetupRows) -> None:
+    """The criteria typed, checked: a code is letters, digits, - and _ (it names the judges'
+    form fields), used once; an empty code is made up (c1, c2… by the row's number, skipping
+    codes typed on other rows)."""
+    typed = {row["code"] for row in rows.criteria_typed if row["code"]}
+    used: set[str] = set()
+    for n, row in enumerate(rows.criteria_typed, start=1):
+        code = row["code"]
+        if code and not scoring.CODE.fullmatch(code):
+            rows.error("criteria", _("Criterion %(n)d: the code “%(code)s” may hold only "
+                                     "letters, digits, - and _ (at most 32).")
+                       % {"n": n, "code": code})
             continue
-        rows.criteria_typed.append({"code": code, "name": name, "max": maximum})
-        value = _number(maximum)
+        if code in used:
+            rows.error("criteria", _("Criterion %(n)d repeats the code “%(code)s”.")
+                       % {"n": n, "code": code})
+            continue
+        if not code:
+            number = n
+            while f"c{number}" in typed | used:
+                number += 1
+            code = f"c{number}"
+        used.add(code)
+        value = _number(row["max"])
         if value is None:
             rows.error("criteria", _("Criterion %(n)d: the maximum points are not a number.")
                        % {"n": n})
             continue
-        rows.criteria.append({"code": code or f"c{len(rows.criteria_typed)}", "name": name,
-                              "max": value})
-    for n, (name, weight) in enumerate(zip_longest(
-            post.getlist("group_name"), post.getlist("group_weight"), fillvalue=""), start=1):
-        name, weight = name.strip()[:100], weight.strip()
-        if not (name or weight):
-            continue
-        rows.groups_typed.append({"name": name, "weight": weight})
-        value = _number(weight) if weight else 1
+        rows.criteria.append({"code": code, "name": row["name"], "max": value})
+
+
+def _parse_groups(rows: SetupRows) -> None:
+    """The judge groups typed: a missing weight is 1, "20%" is 0.2. Percents beside plain
+    numbers above 1 ("50, 30, 20%") are refused: which was meant cannot be told."""
+    for n, row in enumerate(rows.groups_typed, start=1):
+        value = _weight(row["weight"])
         if value is None:
             rows.error("groups", _("Judge group %(n)d: the weight is not a number.") % {"n": n})
             continue
-        rows.groups.append((name, float(value)))
-    return rows
+        rows.groups.append((row["name"], value))
+    weights = [row["weight"] for row in rows.groups_typed if row["weight"]]
+    percents = [w for w in weights if w.endswith(PERCENT_SIGNS)]
+    if percents and any((_number(w) or 0) > 1 for w in weights if w not in percents):
+        rows.error("groups", _("Give the weights all as percents or all as plain numbers "
+                               "(0.5, or 5), not both."))
 
 
 def _typed_from(roadshow: Roadshow | None) -> SetupRows:
@@ -150,8 +210,8 @@ def _typed_from(roadshow: Roadshow | None) -> SetupRows:
               else [(_("Judges"), 1.0)])
     return SetupRows(
         criteria_typed=[{"code": str(c["code"]), "name": str(c["name"]),
-                         "max": f"{float(c['max']):g}"} for c in criteria],
-        groups_typed=[{"name": name, "weight": f"{weight:g}"} for name, weight in groups])
+                         "max": _shown(float(c["max"]))} for c in criteria],
+        groups_typed=[{"name": name, "weight": _shown(weight)} for name, weight in groups])
 
 
 def _with_blanks(rows: list[dict[str, str]], keys: tuple[str, ...]) -> list[dict[str, str]]:
@@ -159,7 +219,9 @@ def _with_blanks(rows: list[dict[str, str]], keys: tuple[str, ...]) -> list[dict
 
 
 def _refusal_to_form(refused: ApplicationError, form: RoadshowForm, rows: SetupRows) -> None:
-    """Put a service's refusal next to what it is about."""
+    """Put a service's refusal next to what it is about. A set-up frozen once judges scored
+    is refused on "criteria" whatever changed (rubric, trimming, quotas or groups); the form
+    is then headed by the frozen notice, which names them all."""
     problems = refused.extra.get("errors", [])
     for problem in problems:
         key = problem.get("field", "")
@@ -173,16 +235,27 @@ def _refusal_to_form(refused: ApplicationError, form: RoadshowForm, rows: SetupR
         form.add_error(None, refused.message)
 
 
+#: What no longer changes once a judge has scored (``services.roadshow_update``).
+FROZEN_FIELDS = ("drop_highest", "drop_lowest", *QUOTA_FIELDS.values())
+
+
 def _form_page(request: HttpRequest, form: RoadshowForm, rows: SetupRows, *,
                roadshow: Roadshow | None = None, organizers: list[Unit] | None = None,
                portfolios: list[Portfolio] | None = None, chosen: dict[str, Any] | None = None,
                status: int = 200) -> HttpResponse:
     frozen = roadshow is not None and selectors.roadshow_scored(roadshow)
+    if frozen:
+        for name in FROZEN_FIELDS:
+            form.fields[name].widget.attrs["readonly"] = True
+    groups = SetupRows(groups_typed=rows.groups_typed)
+    _parse_groups(groups)
     return render(request, "projects/roadshow_form.html", {
         "form": form, "roadshow": roadshow, "rows": rows, "frozen": frozen,
         "criteria_rows": rows.criteria_typed if frozen else _with_blanks(
             rows.criteria_typed, ("code", "name", "max")),
-        "group_rows": _with_blanks(rows.groups_typed, ("name", "weight")),
+        "group_rows": rows.groups_typed if frozen else _with_blanks(rows.groups_typed,
+                                                                    ("name", "weight")),
+        "shares": documents.shares(groups.groups),
         "organizers": organizers or [], "portfolios": portfolios or [],
         "chosen": chosen or {},
     }, status=status)
@@ -203,6 +276,14 @@ def roadshow_list(request: HttpRequest) -> HttpResponse:
         "page_obj": page, "query_without_page": query,
         "can_create": not scope.manage_scope(request.user).is_empty,
     })
+
+
+def _is_id(text: str) -> bool:
+    try:
+        scope.as_id(text)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _organizers(user: Any) -> list[Unit]:
@@ -230,15 +311,23 @@ def roadshow_new(request: HttpRequest) -> HttpResponse:
         return _form_page(request, RoadshowForm(initial={"held_on": timezone.localdate()}),
                           _typed_from(None), organizers=organizers, portfolios=portfolios,
                           chosen=chosen)
-    # Units and portfolios are looked up in scope first: one outside it is not found (404).
-    owner = scope.get_unit_in_scope(request.user, request.POST.get("owner", ""),
-                                    for_write=True)
-    portfolio_id = request.POST.get("portfolio", "").strip()
-    portfolio = (access.get_portfolio_in_scope(request.user, portfolio_id)
-                 if portfolio_id else None)
     form, rows = RoadshowForm(request.POST), _setup_rows(request.POST)
-    chosen = {"owner": str(owner.pk), "portfolio": portfolio_id}
-    if form.is_valid() and not rows.errors:
+    owner_id = request.POST.get("owner", "").strip()
+    portfolio_id = request.POST.get("portfolio", "").strip()
+    chosen = {"owner": owner_id, "portfolio": portfolio_id}
+    # Units and portfolios are looked up in scope: one outside it is not found (404); a
+    # choice missing or not an id at all is a mistake to correct on the form.
+    owner = portfolio = None
+    if _is_id(owner_id):
+        owner = scope.get_unit_in_scope(request.user, owner_id, for_write=True)
+    else:
+        rows.error("owner", _("Choose the organizer."))
+    if _is_id(portfolio_id):
+        portfolio = access.get_portfolio_in_scope(request.user, portfolio_id)
+    elif portfolio_id:
+        rows.error("portfolio", _("Choose a portfolio from the list."))
+    valid = form.is_valid()  # its problems are shown beside the organizer's
+    if owner is not None and valid and not rows.errors:
         data = form.cleaned_data
         try:
             roadshow = services.roadshow_create(
@@ -260,8 +349,12 @@ def roadshow_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def roadshow_edit(request: HttpRequest, roadshow_id: int) -> HttpResponse:
-    """Change the set-up; the rubric is frozen once a judge has scored."""
+    """Change the set-up; the rubric, trimming, groups and quotas are frozen once a judge has
+    scored, and a closed roadshow does not change."""
     roadshow = access.get_roadshow_in_scope(request.user, roadshow_id, for_write=True)
+    if request.method == "GET" and roadshow.state == RoadshowState.CLOSED:
+        messages.info(request, _("The roadshow is closed: its set-up no longer changes."))
+        return redirect("projects:roadshow", roadshow_id=roadshow.pk)
     if request.method == "GET":
         quotas = {name: roadshow.grade_quotas.get(grade)
                   for grade, name in QUOTA_FIELDS.items()}
@@ -304,14 +397,30 @@ class JudgeRows:
     errors: list[str] = field(default_factory=list)
 
 
+@dataclass
+class OrderTyped:
+    """The running-order form as posted (the projects ticked and their numbers) with the
+    service's refusal, to show again."""
+
+    chosen: list[str]
+    positions: dict[str, str]
+    errors: list[str]
+
+
 def _detail(request: HttpRequest, roadshow: Roadshow, *, judge_rows: JudgeRows | None = None,
+            panel_errors: list[str] | None = None, order: OrderTyped | None = None,
             status: int = 200) -> HttpResponse:
     standings = selectors.roadshow_standings(roadshow)
     chair = access.can_chair(request.user, roadshow)
     scored_by: dict[int, int] = {}
-    for _presentation, judge_id in standings.scores:
+    final = {row.presentation.pk for row in standings.rows
+             if row.presentation.state == PresentationState.CLOSED}
+    kept: set[int] = set()  # judges with scores on closed projects stay (services.judge_remove)
+    for presentation_id, judge_id in standings.scores:
         scored_by[judge_id] = scored_by.get(judge_id, 0) + 1
-    judges = [{"judge": j, "scored": scored_by.get(j.pk, 0),
+        if presentation_id in final:
+            kept.add(judge_id)
+    judges = [{"judge": j, "scored": scored_by.get(j.pk, 0), "kept": j.pk in kept,
                "link": _judge_link(request, j) if chair else ""} for j in standings.judges]
     candidates = (selectors.roadshow_candidates(actor=request.user, roadshow=roadshow)
                   if chair and roadshow.state != RoadshowState.CLOSED else [])
@@ -320,7 +429,9 @@ def _detail(request: HttpRequest, roadshow: Roadshow, *, judge_rows: JudgeRows |
         "roadshow": roadshow, "standings": standings, "chair": chair,
         "eligible": selectors.roadshow_eligible(standings),
         "criteria": scoring.criteria_of(roadshow.criteria), "judges": judges,
-        "order_rows": _order_rows(standings, candidates),
+        "order_rows": _order_rows(standings, candidates, order),
+        "order_errors": order.errors if order else [],
+        "panel_errors": panel_errors or [],
         "judge_rows": judge_rows.typed + [{"name": "", "group": "", "unit": ""}
                                           for _n in range(BLANK_JUDGE_ROWS)],
         "judge_errors": judge_rows.errors,
@@ -332,13 +443,21 @@ def _detail(request: HttpRequest, roadshow: Roadshow, *, judge_rows: JudgeRows |
     }, status=status)
 
 
-def _order_rows(standings: selectors.Standings, candidates: list[Any]) -> list[dict[str, Any]]:
-    """The running-order form: the presenting projects in order, then the other candidates."""
+def _order_rows(standings: selectors.Standings, candidates: list[Any],
+                order: OrderTyped | None = None) -> list[dict[str, Any]]:
+    """The running-order form: the presenting projects in order, then the other candidates;
+    as typed when a refused form is shown again."""
     presenting = {row.project.pk: row for row in standings.rows}
+    scored = {pk for (pk, _judge) in standings.scores}
     rows = [{"project": row.project, "position": row.presentation.position, "checked": True,
-             "scored": row.count > 0} for row in standings.rows]
+             "scored": row.presentation.pk in scored} for row in standings.rows]
     rows += [{"project": p, "position": "", "checked": False, "scored": False}
              for p in candidates if p.pk not in presenting]
+    if order is not None:
+        for row in rows:
+            key = str(row["project"].pk)
+            row["checked"] = row["scored"] or key in order.chosen
+            row["position"] = order.positions.get(key, "") if row["checked"] else ""
     return rows
 
 
@@ -408,7 +527,8 @@ def judge_remove(request: HttpRequest, roadshow_id: int, judge_id: int) -> HttpR
     try:
         services.judge_remove(actor=request.user, judge=judge)
     except ApplicationError as refused:
-        messages.error(request, refused.message)
+        return _detail(request, roadshow, panel_errors=[refused.message],
+                       status=refused.status_code)
     else:
         messages.success(request, _("%(name)s was taken off the panel; their link no longer "
                                     "works.") % {"name": judge.name})
@@ -451,22 +571,38 @@ def _positions(post: QueryDict, chosen: list[str]) -> list[str]:
 @login_required
 @require_POST
 def order_set(request: HttpRequest, roadshow_id: int) -> HttpResponse:
-    """The running order: the projects ticked, in the order of their numbers."""
+    """The running order: the projects ticked, in the order of their numbers. A project of
+    the roadshow's portfolio that can no longer present (terminated since the page was drawn)
+    goes to the service, which says why; any other project is not found."""
     roadshow = access.get_roadshow_in_scope(request.user, roadshow_id, for_write=True)
     candidates = {str(p.pk): p for p in selectors.roadshow_candidates(actor=request.user,
                                                                       roadshow=roadshow)}
     chosen = list(dict.fromkeys(request.POST.getlist("project")))
-    if any(project_id not in candidates for project_id in chosen):
-        raise NotFound(_("Project not found."))
+    for project_id in chosen:
+        if project_id not in candidates:
+            candidates[project_id] = _roadshow_project(request.user, roadshow, project_id)
     try:
         services.presentations_set(actor=request.user, roadshow=roadshow, projects=[
             candidates[project_id] for project_id in _positions(request.POST, chosen)])
     except ApplicationError as refused:
-        messages.error(request, refused.message)
+        order = OrderTyped(chosen=chosen, errors=[refused.message], positions={
+            project_id: request.POST.get(f"position_{project_id}", "")[:10]
+            for project_id in chosen})
+        return _detail(request, roadshow, order=order, status=refused.status_code)
     else:
         messages.success(request, _("The running order was saved: %(count)d projects.")
                          % {"count": len(chosen)})
     return redirect(reverse("projects:roadshow", args=[roadshow.pk]) + "#order")
+
+
+def _roadshow_project(user: Any, roadshow: Roadshow, project_id: str) -> Any:
+    """A project of the roadshow's portfolio (of its organizer's portfolios when it has none)
+    in the user's scope, whatever its state; else ``NotFound``."""
+    project = access.get_project_in_scope(user, project_id)
+    if (project.portfolio_id != roadshow.portfolio_id if roadshow.portfolio_id
+            else project.portfolio.owner_id != roadshow.owner_id):
+        raise NotFound(_("Project not found."))
+    return project
 
 
 # ---------------------------------------------------------------------------------------------
@@ -492,7 +628,20 @@ def console(request: HttpRequest, roadshow_id: int) -> HttpResponse:
     return render(request, "projects/roadshow_console.html", _console_context(roadshow))
 
 
-@login_required
+def login_required_polled(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """``login_required`` for what a page polls: once the session has expired the answer is
+    401 with a message, not a redirect to the login page, which fetch and htmx would follow
+    and draw in place of the standings. The page then says "please sign in again"."""
+    @wraps(view)
+    def polled(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return JsonResponse({"ok": False, "message": _(
+                "Your session has expired: please sign in again.")}, status=401)
+        return view(request, *args, **kwargs)
+    return polled
+
+
+@login_required_polled
 @require_GET
 @never_cache
 def console_standings(request: HttpRequest, roadshow_id: int) -> HttpResponse:
@@ -527,7 +676,8 @@ MOVES = {"open": PresentationState.OPEN, "close": PresentationState.CLOSED,
 @require_POST
 def presentation_move(request: HttpRequest, roadshow_id: int, presentation_id: int
                       ) -> HttpResponse:
-    """Open a project's scoring, close it, or reopen it (with the comments when sent)."""
+    """Open a project's scoring, close it, or reopen it; the console's move buttons send the
+    comments box with them, so that comments typed first are kept."""
     roadshow = access.get_roadshow_in_scope(request.user, roadshow_id, for_write=True)
     presentation = _presentation(roadshow, presentation_id)
     move = request.POST.get("move", "")
@@ -535,6 +685,7 @@ def presentation_move(request: HttpRequest, roadshow_id: int, presentation_id: i
         messages.error(request, _("Unknown state."))
         return _back_to_console(roadshow, presentation)
     comment = request.POST.get("comment")
+    comment = comment[:5000] if comment is not None else None
     try:
         services.presentation_move(actor=request.user, presentation=presentation,
                                    state=MOVES[move], comment=comment)
@@ -554,7 +705,8 @@ def presentation_move(request: HttpRequest, roadshow_id: int, presentation_id: i
 @require_POST
 def presentation_comment(request: HttpRequest, roadshow_id: int, presentation_id: int
                          ) -> HttpResponse:
-    """Record the comments (点评) on a project, whatever its state."""
+    """Record the comments (点评) on a project, whatever its state, also once the roadshow is
+    closed (a comment is not a score)."""
     roadshow = access.get_roadshow_in_scope(request.user, roadshow_id, for_write=True)
     presentation = _presentation(roadshow, presentation_id)
     try:
@@ -629,7 +781,7 @@ def live(request: HttpRequest, roadshow_id: int) -> HttpResponse:
         "live_url": reverse("projects:roadshow_live_json", args=[roadshow_id])})
 
 
-@login_required
+@login_required_polled
 @require_GET
 @never_cache
 def live_json(request: HttpRequest, roadshow_id: int) -> JsonResponse:
@@ -641,7 +793,8 @@ def live_json(request: HttpRequest, roadshow_id: int) -> JsonResponse:
 
 
 def _file_name(roadshow: Roadshow, extension: str) -> str:
-    title = export_services.file_title(_("%(title)s results") % {"title": roadshow.title})
+    title = documents.xml_text(roadshow.title).replace("\n", " ").replace("\t", " ")
+    title = export_services.file_title(_("%(title)s results") % {"title": title})
     return f"{title}.{extension}"
 
 

@@ -461,7 +461,7 @@ def roadshow_standings(roadshow: Roadshow) -> Standings:
         grades: dict[str, int] = {}
         for judge in judges:
             score = scores.get((presentation.pk, judge.pk))
-            if score is not None and score.grade:
+            if score is not None and score.grade and judge.pk in eligible[presentation.pk]:
                 grades[score.grade] = grades.get(score.grade, 0) + 1
         if presentations and judges and groups:
             result = None if np.isnan(panel.results[i]) else float(panel.results[i])

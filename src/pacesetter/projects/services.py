@@ -755,15 +755,18 @@ def judges_add(*, actor: Any, roadshow: Roadshow, judges: Sequence[JudgeData]) -
 @transaction.atomic
 def presentations_set(*, actor: Any, roadshow: Roadshow, projects: Sequence[Project]
                       ) -> list[Presentation]:
-    """The projects presenting, in this order. Presentations already scored stay."""
+    """The projects presenting, in this order: projects of the roadshow's portfolio (when it
+    has one). Presentations already scored stay."""
     roadshow = _roadshow_locked(actor, roadshow)
     if roadshow.state == RoadshowState.CLOSED:
         raise Conflict(_("The roadshow is closed."))
     ids = [p.pk for p in projects]
     if len(set(ids)) != len(ids):
         raise ValidationFailed(_("A project is listed twice."))
-    states = dict(access.projects_in_scope(actor).filter(pk__in=ids).values_list("pk",
-                                                                                 "state"))
+    candidates = access.projects_in_scope(actor).filter(pk__in=ids)
+    if roadshow.portfolio_id is not None:
+        candidates = candidates.filter(portfolio=roadshow.portfolio_id)
+    states = dict(candidates.values_list("pk", "state"))
     if len(states) != len(ids):
         raise NotFound(_("Project not found."))
     existing = {p.project_id: p for p in roadshow.presentations.all()}
