@@ -9,10 +9,11 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 
 
-def page_of(request: HttpRequest, items: Any) -> tuple[Page, str]:
+def page_of(request: HttpRequest, items: Any, per_page: int | None = None
+            ) -> tuple[Page, str]:
     """The page of ``items`` that ``?page=`` asks for (the last one if beyond it), and the other
     query parameters as ``a=1&b=2&``, ready to be followed by ``page=N``."""
-    page = Paginator(items, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(items, per_page or settings.PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     encoded = query.urlencode()

@@ -571,3 +571,24 @@ def test_the_review_day_of_a_past_half_year_reads_the_history(client, reviewed,
         pytest.skip("the half-year review day is still ahead")
     assert {row.percent for row in page.context["rows"]} == {0}
     assert page.context["day"] == day
+
+
+def test_the_battle_map_table_is_paged_while_the_chart_holds_every_project(
+        client, portfolio, province_admin, monkeypatch):
+    import json
+
+    from pacesetter.projects import portfolio_views
+    from pacesetter.projects.models import Project
+
+    monkeypatch.setattr(portfolio_views, "TABLE_PAGE", 3)
+    Project.objects.bulk_create([
+        Project(portfolio=portfolio, code=f"P{n:02d}", title=f"项目{n}",
+                proposed_by=portfolio.owner) for n in range(7)])
+    client.force_login(province_admin)
+    first = client.get(f"/portfolios/{portfolio.pk}/")
+    last = client.get(f"/portfolios/{portfolio.pk}/?page=3")
+    assert len(json.loads(json.dumps(first.context["chart"]))["rows"]) == 7
+    assert [line["row"].project.code for line in first.context["lines"]] == ["P00", "P01",
+                                                                             "P02"]
+    assert [line["row"].project.code for line in last.context["lines"]] == ["P06"]
+    assert "第 1 / 3 页，共 7 条" in first.content.decode()

@@ -84,6 +84,11 @@ def chart_data(rows: Iterable[ProjectRow], portfolio: Portfolio, today: datetime
     of the tooltips, already translated."""
     entries = []
     first, last = datetime.date(portfolio.year, 1, 1), datetime.date(portfolio.year, 12, 31)
+    # translated once, not once a project (or a milestone): at province scale that was most
+    # of the page's time
+    statuses = {key: str(text) for key, text in STATUS_LABELS.items()}
+    milestone_labels = {key: str(text) for key, text in MILESTONE_LABELS.items()}
+    states = {key: str(text) for key, text in ProjectState.choices}
     for row in rows:
         start, end = span(row, portfolio.year)
         first, last = min(first, start), max(last, end)
@@ -91,13 +96,13 @@ def chart_data(rows: Iterable[ProjectRow], portfolio: Portfolio, today: datetime
         entries.append({
             "id": project.pk, "label": label(row), "url": url_of(row),
             "start": start.isoformat(), "end": end.isoformat(), "health": status(row),
-            "health_label": str(status_label(row)), "color": status_color(row),
-            "percent": row.percent, "state": project.get_state_display(),
+            "health_label": statuses[status(row)], "color": status_color(row),
+            "percent": row.percent, "state": states[project.state],
             "lead": project.lead_unit.name if project.lead_unit else "",
             "late": row.report_late,
             "milestones": [{
                 "title": view.milestone.title, "due": view.milestone.due_on.isoformat(),
-                "state": view.state, "state_label": str(MILESTONE_LABELS[view.state]),
+                "state": view.state, "state_label": milestone_labels[view.state],
                 "color": MILESTONE_COLORS[view.state], "percent": view.milestone.percent,
             } for view in row.milestones],
         })

@@ -245,6 +245,11 @@ def _legend(rows: list[ProjectRow]) -> list[dict[str, Any]]:
     return legend
 
 
+#: The battle map's table is paged (the chart holds every project): a province's portfolio of
+#: thousands of projects would otherwise be a page of megabytes.
+TABLE_PAGE = 200
+
+
 @login_required
 @require_GET
 def portfolio_detail(request: HttpRequest, portfolio_id: int) -> HttpResponse:
@@ -258,9 +263,11 @@ def portfolio_detail(request: HttpRequest, portfolio_id: int) -> HttpResponse:
                                         filters=filters, today=today)
     can_run = access.can_run(request.user, portfolio)
     new_project_url, new_project_label = _new_project_link(request, portfolio, can_run)
+    page, query = page_of(request, rows, TABLE_PAGE)
     return render(request, "projects/portfolio.html", {
         "portfolio": portfolio, "today": today, "can_run": can_run,
-        "lines": [{**_line(row), "next": battlemap.next_milestone(row)} for row in rows],
+        "lines": [{**_line(row), "next": battlemap.next_milestone(row)} for row in page],
+        "count": len(rows), "page_obj": page, "query_without_page": query,
         "legend": _legend(rows),
         "milestone_legend": [{"label": battlemap.MILESTONE_LABELS[state],
                               "color": battlemap.MILESTONE_COLORS[state]}

@@ -443,8 +443,10 @@ def roadshow_standings(roadshow: Roadshow) -> Standings:
                          .prefetch_related("project__co_units"))
     scores = {(s.presentation_id, s.judge_id): s
               for s in Score.objects.filter(presentation__roadshow=roadshow)}
-    eligible = {p.pk: {j.pk for j in judges if not access.conflicted(
-        j, p.project, [u.path for u in p.project.co_units.all()])} for p in presentations}
+    co_paths = {p.pk: [u.path for u in p.project.co_units.all()] for p in presentations}
+    eligible = {p.pk: {j.pk for j in judges if not access.conflicted(j, p.project,
+                                                                     co_paths[p.pk])}
+                for p in presentations}
     group_index = {g.pk: n for n, g in enumerate(groups)}
     totals = np.full((len(presentations), len(judges)), np.nan)
     for i, presentation in enumerate(presentations):
