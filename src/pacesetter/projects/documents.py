@@ -15,9 +15,7 @@ from django.utils.translation import pgettext
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
@@ -25,8 +23,8 @@ from pacesetter.orgs.spreadsheets import cell_text, workbook_file
 from pacesetter.projects import scoring
 from pacesetter.projects.models import Grade, Judge, Roadshow, RoadshowState
 from pacesetter.projects.selectors import Standing, Standings
+from pacesetter.word import east_asian_font
 
-CJK_FONT = "宋体"
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="B22222")
 
@@ -127,19 +125,6 @@ def grade_counts(grades: Mapping[str, int]) -> str:
 # the Word result sheet
 
 
-def _east_asian_font(document: Document) -> None:
-    """Word takes a separate font for Chinese text; without it some versions fall back to a
-    font that lacks the characters."""
-    style = document.styles["Normal"]
-    style.font.name = CJK_FONT
-    style.font.size = Pt(11)
-    fonts = style.element.rPr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        style.element.rPr.append(fonts)
-    fonts.set(qn("w:eastAsia"), CJK_FONT)
-
-
 def _table(document: Document, header: list[str], rows: list[list[str]]) -> None:
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
@@ -172,7 +157,7 @@ def results_document(standings: Standings, eligible: Mapping[int, set[int]]) -> 
     and the lines for the signatures. Marked provisional while the roadshow is not closed."""
     roadshow = standings.roadshow
     document = Document()
-    _east_asian_font(document)
+    east_asian_font(document)
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     for side in ("left_margin", "right_margin"):

@@ -12,15 +12,14 @@ from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import _Cell, _Row
 
 from pacesetter.surveys.models import Campaign, Target
+from pacesetter.word import east_asian_font
 
 CARDS_PER_ROW = 2
 QR_SIZE = Cm(4.5)
-CJK_FONT = "宋体"
 
 
 def _qr_png(link: str) -> io.BytesIO:
@@ -28,19 +27,6 @@ def _qr_png(link: str) -> io.BytesIO:
     segno.make(link, error="m").save(buffer, kind="png", scale=6, border=2)
     buffer.seek(0)
     return buffer
-
-
-def _east_asian_font(document: Document) -> None:
-    """Word takes a separate font for Chinese text; without it some versions fall back to a
-    font that lacks the characters."""
-    style = document.styles["Normal"]
-    style.font.name = CJK_FONT
-    style.font.size = Pt(11)
-    fonts = style.element.rPr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        style.element.rPr.append(fonts)
-    fonts.set(qn("w:eastAsia"), CJK_FONT)
 
 
 def _card(cell: _Cell, campaign: Campaign, target: Target, link: str) -> None:
@@ -65,7 +51,7 @@ def distribution_document(campaign: Campaign, targets: Iterable[Target],
                           link_of: Callable[[Target], str]) -> io.BytesIO:
     """The .docx of the campaign's cards, in the order of ``targets``."""
     document = Document()
-    _east_asian_font(document)
+    east_asian_font(document)
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):

@@ -1,0 +1,23 @@
+"""What every Word document of the product shares (python-docx): the Chinese font."""
+
+from __future__ import annotations
+
+from docx.document import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+CJK_FONT = "宋体"
+
+
+def east_asian_font(document: Document, size: float = 11) -> None:
+    """Word takes a separate font for Chinese text; without it some versions fall back to a
+    font that lacks the characters."""
+    style = document.styles["Normal"]
+    style.font.name = CJK_FONT
+    style.font.size = Pt(size)
+    fonts = style.element.rPr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        style.element.rPr.append(fonts)
+    fonts.set(qn("w:eastAsia"), CJK_FONT)
