@@ -515,3 +515,15 @@ def test_critic_permuting_indicators_permutes_the_weights(case, random):
 def test_critic_refuses_bad_input_clearly(matrix, directions, message):
     with pytest.raises(EngineError, match=message):
         critic_weights(matrix, directions)
+
+
+def test_a_consistent_judgment_never_shows_a_negative_consistency():
+    """λmax ≥ n in exact arithmetic; rounding left it a hair below n for this consistent
+    matrix (w = 0.5, 0.3, 0.2), and the plan editor showed CR = -0.000000."""
+    w = [0.5, 0.3, 0.2]
+    consistent = [[wi / wj for wj in w] for wi in w]
+    for method in ("eigenvector", "arithmetic", "geometric"):
+        result = ahp_weights(consistent, method=method)
+        assert result.lambda_max >= 3.0
+        assert result.ci >= 0.0 and result.cr >= 0.0
+        assert f"{result.cr:.6f}" == "0.000000"

@@ -116,6 +116,9 @@ def ahp_weights(
             weights = np.exp(np.log(matrix).mean(axis=1))
         weights = weights / weights.sum()
         lambda_max = float(np.mean(matrix @ weights / weights))
+    # λmax ≥ n for every positive reciprocal matrix (Saaty 1977, theorem 1); below n only by
+    # rounding, which would show a consistent judgment's CI and CR as -0.000000
+    lambda_max = max(float(lambda_max), float(n))
     ci = (lambda_max - n) / (n - 1) if n > 1 else 0.0
     random_index = table[n - 1]
     cr = ci / random_index if n > 2 else 0.0
