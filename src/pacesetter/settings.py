@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "pacesetter.assessment",
     "pacesetter.surveys",
     "pacesetter.projects",
+    "pacesetter.supervision",
     "pacesetter.notifications",
     "pacesetter.exports",
     "pacesetter.web",

@@ -100,6 +100,12 @@ def report_scope(user: Any) -> Scope:
     return _scope_for(user, frozenset({Role.REPORTER, Role.ORG_ADMIN}))
 
 
+def inspect_scope(user: Any) -> Scope:
+    """The subtrees whose work the user supervises: those of their administrator and inspector
+    grants (an inspector checks and closes out, but enters no figures)."""
+    return _scope_for(user, frozenset({Role.ORG_ADMIN, Role.INSPECTOR}))
+
+
 def roles_of(user: Any) -> set[str]:
     return {role for role, _path in _grants(user)}
 

@@ -1,0 +1,525 @@
+"""Every write of supervision: inspections and their targets and checklists, findings with
+their suggestions and evidence, rectifications from findings or other sources, and each step
+of a rectification's lifecycle. Each in a transaction, each audited, each step also kept in
+the rectification's own history."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pacesetter.audit.models import AuditAction
+from pacesetter.audit.services import Change, entries_record, entry_record, snapshot
+from pacesetter.errors import Conflict, PermissionDenied, ValidationFailed
+from pacesetter.notifications.services import Message, notify_each
+from pacesetter.orgs.models import Person, Role, RoleGrant, Unit
+from pacesetter.projects.services import ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES, clean_text
+from pacesetter.supervision import access, lifecycle, schedule
+from pacesetter.supervision.models import (
+    ChecklistItem,
+    Evidence,
+    FeedbackCadence,
+    Finding,
+    FindingCategory,
+    Inspection,
+    InspectionKind,
+    InspectionState,
+    InspectionTarget,
+    Rectification,
+    RectificationEvent,
+    RectificationSource,
+    RectificationState,
+    Severity,
+    Suggestion,
+)
+
+RECTIFICATION_FIELDS = ["serial", "source", "content", "lead_unit", "assisting_units",
+                        "responsible", "measures", "deadline", "feedback_cadence", "state"]
+
+
+# ---------------------------------------------------------------------------------------------
+# inspections
+
+
+@dataclass
+class TargetData:
+    unit: Unit
+    reason: str = ""
+    figures: Mapping[str, Any] = field(default_factory=dict)
+
+
+@transaction.atomic
+def inspection_create(*, actor: Any, owner: Unit, title: str, starts_on: datetime.date,
+                      ends_on: datetime.date, targets: Sequence[TargetData],
+                      kind: str = InspectionKind.INSPECTION, purpose: str = "",
+                      leader: Person | None = None, members: Sequence[Person] = (),
+                      checklist: Sequence[tuple[str, str]] = (),
+                      source: Mapping[str, Any] | None = None,
+                      rechecks: Inspection | None = None) -> Inspection:
+    """Plan an inspection: its team, the units it visits (with why, and the figures behind
+    it when they come from a ranking) and its checklist."""
+    if not access.can_supervise(actor, owner.path):
+        raise PermissionDenied(str(access.SUPERVISE_DENIED))
+    problems: dict[str, str] = {}
+    if not clean_text(title):
+        problems["title"] = _("Give the inspection a title.")
+    if ends_on < starts_on:
+        problems["ends_on"] = _("The end is before the start.")
+    if kind not in InspectionKind.values:
+        problems["kind"] = _("Unknown kind.")
+    units = [t.unit for t in targets]
+    if not units:
+        problems["targets"] = _("Choose the units to inspect.")
+    elif len({u.pk for u in units}) != len(units):
+        problems["targets"] = _("A unit is listed twice.")
+    elif any(not u.path.startswith(owner.path) or u.pk == owner.pk for u in units):
+        problems["targets"] = _("Inspect only units under the organizer.")
+    codes = [clean_text(code) for code, _text in checklist]
+    if len(set(codes)) != len(codes) or not all(codes) or not all(
+            clean_text(text) for _code, text in checklist):
+        problems["checklist"] = _("Give each checklist item a distinct code and a text.")
+    if rechecks is not None and rechecks.owner_id != owner.pk:
+        problems["rechecks"] = _("A re-check revisits an inspection of the same organizer.")
+    _refuse(problems)
+    inspection = Inspection.objects.create(
+        owner=owner, title=clean_text(title), kind=kind, purpose=clean_text(purpose),
+        starts_on=starts_on, ends_on=ends_on, leader=leader, source=dict(source or {}),
+        rechecks=rechecks, created_by=_user_or_none(actor))
+    inspection.members.set(members)
+    InspectionTarget.objects.bulk_create([
+        InspectionTarget(inspection=inspection, unit=t.unit, reason=clean_text(t.reason)[:300],
+                         figures=dict(t.figures), position=n)
+        for n, t in enumerate(targets, start=1)])
+    ChecklistItem.objects.bulk_create([
+        ChecklistItem(inspection=inspection, code=code, text=clean_text(text)[:300],
+                      position=n)
+        for n, (code, (_code, text)) in enumerate(zip(codes, checklist, strict=True), 1)])
+    entry_record(actor=actor, obj=inspection, action=AuditAction.CREATE, unit_path=owner.path,
+                 after={**snapshot(inspection, ["title", "kind", "starts_on", "ends_on"]),
+                        "targets": [t.unit.name for t in targets],
+                        "checklist": [f"{c} {t}" for c, t in checklist]})
+    return inspection
+
+
+@transaction.atomic
+def inspection_move(*, actor: Any, inspection: Inspection, state: str) -> Inspection:
+    """Start (under way) or conclude an inspection; a concluded one records no more
+    findings."""
+    inspection = Inspection.objects.select_for_update(of=("self",)).select_related(
+        "owner").get(pk=inspection.pk)
+    if not access.can_supervise(actor, inspection.owner.path):
+        raise PermissionDenied(str(access.SUPERVISE_DENIED))
+    allowed = {InspectionState.PLANNED: {InspectionState.UNDER_WAY},
+               InspectionState.UNDER_WAY: {InspectionState.CONCLUDED}}
+    if state not in allowed.get(inspection.state, set()):
+        raise Conflict(_("The inspection is “%(state)s”: it cannot move this way.")
+                       % {"state": inspection.get_state_display()})
+    before = snapshot(inspection, ["state"])
+    inspection.state = state
+    inspection.save(update_fields=["state"])
+    entry_record(actor=actor, obj=inspection, action=AuditAction.UPDATE,
+                 unit_path=inspection.owner.path, before=before, after={"state": state})
+    return inspection
+
+
+@transaction.atomic
+def categories_set(*, actor: Any, owner: Unit, names: Sequence[str]) -> list[FindingCategory]:
+    """The organizer's list of finding categories, in this order. A category in use is kept
+    (set aside when left out), never deleted."""
+    if not access.can_supervise(actor, owner.path):
+        raise PermissionDenied(str(access.SUPERVISE_DENIED))
+    wanted = [clean_text(n)[:100] for n in names if clean_text(n)]
+    if len(set(wanted)) != len(wanted):
+        raise ValidationFailed(_("A category is listed twice."))
+    existing = {c.name: c for c in FindingCategory.objects.filter(owner=owner)}
+    rows = []
+    for position, name in enumerate(wanted, start=1):
+        category = existing.pop(name, None) or FindingCategory(owner=owner, name=name)
+        category.position, category.is_active = position, True
+        category.save()
+        rows.append(category)
+    FindingCategory.objects.filter(pk__in=[c.pk for c in existing.values()]).update(
+        is_active=False)
+    entry_record(actor=actor, obj=owner, action=AuditAction.UPDATE, unit_path=owner.path,
+                 after={"finding_categories": wanted})
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# findings
+
+
+@dataclass
+class FindingData:
+    unit: Unit
+    description: str
+    severity: str = Severity.MODERATE
+    category: FindingCategory | None = None
+    checklist_item: ChecklistItem | None = None
+    suggestions: Sequence[str] = ()
+    deadline: datetime.date | None = None
+    responsible: Person | None = None
+
+
+def finding_problems(inspection: Inspection, data: FindingData,
+                     targets: set[int]) -> dict[str, str]:
+    """What is wrong with a finding of ``inspection`` (``targets``: its target units' ids),
+    by field; shared by the form, the API and the Excel import."""
+    problems: dict[str, str] = {}
+    if data.unit.pk not in targets:
+        problems["unit"] = _("“%(unit)s” is not a target of this inspection.") % {
+            "unit": data.unit.name}
+    if not clean_text(data.description):
+        problems["description"] = _("Describe the problem.")
+    if data.severity not in Severity.values:
+        problems["severity"] = _("Choose the severity.")
+    if data.category is not None and (data.category.owner_id != inspection.owner_id
+                                      or not data.category.is_active):
+        problems["category"] = _("Choose a category of the organizer's list.")
+    if data.checklist_item is not None and data.checklist_item.inspection_id != inspection.pk:
+        problems["checklist_item"] = _("Choose an item of this inspection's checklist.")
+    if data.deadline is not None and data.deadline < timezone.localdate():
+        problems["deadline"] = _("The deadline has passed already.")
+    return problems
+
+
+@transaction.atomic
+def finding_record(*, actor: Any, inspection: Inspection, data: FindingData,
+                   files: Sequence[Any] = ()) -> Finding:
+    """Record a finding (on site, from a phone, or after) with its suggestions and photos;
+    it yields a registered rectification for the unit, due by the severity's default unless a
+    deadline is given."""
+    return findings_record(actor=actor, inspection=inspection, rows=[(data, files)])[0]
+
+
+@transaction.atomic
+def findings_record(*, actor: Any, inspection: Inspection,
+                    rows: Sequence[tuple[FindingData, Sequence[Any]]]) -> list[Finding]:
+    """Record several findings at once, all or none (the Excel import): every bad row is
+    named, by its position in ``rows`` (from 1)."""
+    inspection = Inspection.objects.select_for_update(of=("self",)).select_related(
+        "owner").get(pk=inspection.pk)
+    if not access.can_supervise(actor, inspection.owner.path):
+        raise PermissionDenied(str(access.SUPERVISE_DENIED))
+    if inspection.state == InspectionState.CONCLUDED:
+        raise Conflict(_("The inspection is concluded: it records no more findings."))
+    targets = set(inspection.targets.values_list("unit_id", flat=True))
+    errors = []
+    for number, (data, files) in enumerate(rows, start=1):
+        problems = finding_problems(inspection, data, targets)
+        file_errors = _file_problems(files)
+        if file_errors:
+            problems["files"] = file_errors[0]
+        errors.extend({"row": number, "field": key, "message": message}
+                      for key, message in problems.items())
+    if errors:
+        raise ValidationFailed(_("Please correct the findings below: nothing was recorded."),
+                               extra={"errors": errors})
+    number = (inspection.findings.aggregate(last=Max("number"))["last"] or 0)
+    today = timezone.localdate()
+    findings, changes = [], []
+    for data, files in rows:
+        number += 1
+        finding = Finding.objects.create(
+            inspection=inspection, number=number, unit=data.unit, category=data.category,
+            checklist_item=data.checklist_item, description=clean_text(data.description),
+            severity=data.severity, recorded_by=_user_or_none(actor))
+        Suggestion.objects.bulk_create([
+            Suggestion(finding=finding, text=clean_text(text), position=n)
+            for n, text in enumerate([t for t in data.suggestions if clean_text(t)], 1)])
+        _evidence_save(actor, files, finding=finding)
+        rectification = _rectification_new(
+            actor, owner=inspection.owner, source=RectificationSource.FINDING,
+            content=finding.description, lead_unit=data.unit, finding=finding,
+            deadline=data.deadline or schedule.default_deadline(data.severity, today),
+            responsible=data.responsible, source_note=inspection.title)
+        findings.append(finding)
+        changes.append(Change(obj=finding, action=AuditAction.CREATE, unit_path=data.unit.path,
+                              after={"inspection": inspection.title, "number": number,
+                                     "description": finding.description,
+                                     "severity": data.severity,
+                                     "suggestions": list(data.suggestions),
+                                     "rectification": rectification.serial}))
+    entries_record(actor=actor, changes=changes)
+    return findings
+
+
+# ---------------------------------------------------------------------------------------------
+# rectifications
+
+
+@transaction.atomic
+def rectification_register(*, actor: Any, owner: Unit, source: str, content: str,
+                           lead_unit: Unit, deadline: datetime.date,
+                           source_note: str = "", assisting_units: Sequence[Unit] = (),
+                           responsible: Person | None = None, measures: str = "",
+                           feedback_cadence: str = FeedbackCadence.NONE) -> Rectification:
+    """Register a rectification from another source than a finding: a leader's instruction
+    (领导批示), a meeting decision (会议议定事项), a higher-level assignment or a public
+    complaint."""
+    if not access.can_supervise(actor, owner.path):
+        raise PermissionDenied(str(access.SUPERVISE_DENIED))
+    problems: dict[str, str] = {}
+    if source not in RectificationSource.values or source == RectificationSource.FINDING:
+        problems["source"] = _("Choose where the task comes from.")
+    if not clean_text(content):
+        problems["content"] = _("Say what is to be rectified.")
+    for unit in (lead_unit, *assisting_units):
+        if not unit.path.startswith(owner.path) or unit.pk == owner.pk:
+            problems["lead_unit"] = _("“%(unit)s” is not under the supervising unit.") % {
+                "unit": unit.name}
+    if lead_unit in assisting_units:
+        problems["assisting_units"] = _("The lead unit does not also assist.")
+    if deadline < timezone.localdate():
+        problems["deadline"] = _("The deadline has passed already.")
+    if feedback_cadence not in FeedbackCadence.values:
+        problems["feedback_cadence"] = _("Choose how often the unit reports.")
+    _refuse(problems)
+    rectification = _rectification_new(
+        actor, owner=owner, source=source, content=clean_text(content), lead_unit=lead_unit,
+        deadline=deadline, responsible=responsible, source_note=clean_text(source_note),
+        measures=clean_text(measures), feedback_cadence=feedback_cadence)
+    rectification.assisting_units.set(assisting_units)
+    entry_record(actor=actor, obj=rectification, action=AuditAction.CREATE,
+                 unit_path=lead_unit.path, after=snapshot(rectification, RECTIFICATION_FIELDS))
+    return rectification
+
+
+def _rectification_new(actor: Any, *, owner: Unit, source: str, content: str,
+                       lead_unit: Unit, deadline: datetime.date, finding: Finding | None = None,
+                       **fields: Any) -> Rectification:
+    rectification = Rectification.objects.create(
+        owner=owner, serial=_next_serial(owner, timezone.localdate().year), source=source,
+        content=content, lead_unit=lead_unit, finding=finding, deadline=deadline,
+        created_by=_user_or_none(actor), **fields)
+    RectificationEvent.objects.create(rectification=rectification, step="register",
+                                      to_state=RectificationState.REGISTERED,
+                                      actor=_user_or_none(actor), deadline=deadline)
+    return rectification
+
+
+def _next_serial(owner: Unit, year: int) -> str:
+    """督-<organizer code>-<year>-<number>, numbered per organizer and year. The organizer's
+    row is locked so that two registrations never take the same number."""
+    Unit.objects.select_for_update().filter(pk=owner.pk).first()
+    prefix = f"督-{owner.code}-{year}-"
+    last = (Rectification.objects.filter(serial__startswith=prefix)
+            .order_by("-serial").values_list("serial", flat=True).first())
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+@transaction.atomic
+def rectification_step(*, actor: Any, rectification: Rectification, step: str,
+                       note: str = "", deadline: datetime.date | None = None,
+                       files: Sequence[Any] = ()) -> Rectification:
+    """Take a lifecycle step (``lifecycle.STEPS``) if the actor holds its role and the task is
+    in one of its states. ``request_extension`` needs a reason and a later date, before the
+    deadline; ``report`` a text and evidence; ``return``, ``decline_extension`` and
+    ``reopen`` a reason. Lateness at acceptance, report and completion is recorded as flags."""
+    rectification = Rectification.objects.select_for_update(of=("self",)).select_related(
+        "owner", "lead_unit").get(pk=rectification.pk)
+    found = lifecycle.STEPS.get(step)
+    if found is None:
+        raise ValidationFailed(_("Unknown step."))
+    if found.by not in access.roles_on(actor, rectification):
+        raise PermissionDenied(_("You may not take this step on this task."))
+    if rectification.state not in found.sources:
+        raise Conflict(_("The task is “%(state)s”: it cannot be moved this way now.")
+                       % {"state": rectification.get_state_display()})
+    note = clean_text(note)
+    today = timezone.localdate()
+    problems: dict[str, str] = {}
+    if found.note_required and not note:
+        problems["note"] = _("A reason is required for this step.") if step != "report" else \
+            _("Describe what was done.")
+    if found.evidence_required and not files:
+        problems["files"] = _("Attach the evidence (photos or files).")
+    file_errors = _file_problems(files)
+    if file_errors:
+        problems["files"] = file_errors[0]
+    if step == "request_extension":
+        if today > rectification.deadline:
+            problems["deadline"] = _("The deadline has passed: an extension is asked before "
+                                     "it.")
+        elif deadline is None or deadline <= rectification.deadline:
+            problems["deadline"] = _("Ask for a date after the current deadline.")
+    _refuse(problems)
+    before = snapshot(rectification, ["state", "deadline"])
+    now = timezone.now()
+    _apply(rectification, step, today, now, deadline)
+    rectification.state = found.target
+    rectification.save()
+    event = RectificationEvent.objects.create(
+        rectification=rectification, step=step, from_state=before["state"],
+        to_state=found.target, actor=_user_or_none(actor), note=note,
+        deadline=rectification.requested_deadline if step == "request_extension" else
+        rectification.deadline)
+    _evidence_save(actor, files, rectification=rectification, event=event)
+    entry_record(actor=actor, obj=rectification, action=AuditAction.UPDATE,
+                 unit_path=rectification.lead_unit.path, before=before,
+                 after={**snapshot(rectification, ["state", "deadline"]), "note": note,
+                        "files": [f.name for f in files]},
+                 note=str(found.label))
+    _notify_step(actor, rectification, found, note)
+    return rectification
+
+
+def _apply(rectification: Rectification, step: str, today: datetime.date,
+           now: datetime.datetime, deadline: datetime.date | None) -> None:
+    """What a step changes besides the state: times, lateness flags, the deadline."""
+    if step == "assign":
+        rectification.assigned_at = now
+    elif step == "accept":
+        assigned = timezone.localdate(rectification.assigned_at or now)
+        rectification.accepted_at = now
+        rectification.accepted_late = schedule.accepted_late(assigned, today)
+    elif step == "request_extension":
+        rectification.requested_deadline = deadline
+    elif step == "approve_extension":
+        rectification.deadline = rectification.requested_deadline or rectification.deadline
+        rectification.requested_deadline = None
+        rectification.escalation = 0
+    elif step == "decline_extension":
+        rectification.requested_deadline = None
+    elif step == "report":
+        rectification.reported_at = now
+        rectification.reported_late = today > rectification.deadline
+    elif step == "complete":
+        rectification.completed_at = now
+        rectification.completed_late = today > rectification.deadline
+    elif step == "close":
+        rectification.closed_at = now
+    elif step == "reopen":
+        rectification.completed_at = rectification.closed_at = None
+
+
+def _notify_step(actor: Any, rectification: Rectification, step: lifecycle.Step,
+                 note: str) -> None:
+    """The other side learns of the step: the unit of what the supervisors did, the
+    supervisors of what the unit did."""
+    if step.by == lifecycle.SUPERVISOR:
+        unit, roles = rectification.lead_unit, (Role.ORG_ADMIN, Role.REPORTER)
+    else:
+        unit, roles = rectification.owner, (Role.ORG_ADMIN, Role.INSPECTOR)
+    title = _("%(step)s: %(serial)s") % {"step": step.label, "serial": rectification.serial}
+    body = note or rectification.content[:200]
+    notify_each(Message(recipient_id=user_id, kind=f"supervision.{step.name}", title=title,
+                        body=body, url=_url(rectification), unit_path=rectification.lead_unit.path)
+                for user_id in _holders(unit, roles, actor))
+
+
+def _holders(unit: Unit, roles: Iterable[str], actor: Any) -> list[int]:
+    """The active users holding one of ``roles`` on ``unit``, the actor left out."""
+    return list(RoleGrant.objects.filter(unit=unit, role__in=list(roles), user__is_active=True)
+                .exclude(user_id=getattr(actor, "pk", None))
+                .values_list("user_id", flat=True).distinct())
+
+
+def _url(rectification: Rectification) -> str:
+    try:
+        return reverse("supervision:rectification", args=[rectification.pk])
+    except NoReverseMatch:  # the pages come with the app's urls
+        return ""
+
+
+# ---------------------------------------------------------------------------------------------
+# escalation (督办)
+
+
+@dataclass(frozen=True)
+class EscalationReport:
+    raised: int  # tasks whose level went up
+    warned: int  # soon-due tasks whose unit was reminded
+
+
+@transaction.atomic
+def escalate_due(*, today: datetime.date | None = None) -> EscalationReport:
+    """Chase the open tasks (run daily: Celery beat, or ``pacesetter escalate`` from cron).
+    Overdue: the unit's leaders (its administrators) are told (level 1); overdue more than a
+    week: the supervising department is told too (level 2). Due within the warning days: the
+    unit is reminded once a day. Each level is reached once, and recorded."""
+    today = today or timezone.localdate()
+    open_tasks = Rectification.objects.filter(state__in=lifecycle.OPEN).select_related(
+        "owner", "lead_unit")
+    messages, changes, raised, warned = [], [], 0, 0
+    for task in open_tasks.select_for_update(of=("self",)):
+        level = schedule.escalation_due(task.deadline, today, True, task.escalation)
+        if level > task.escalation:
+            before = {"escalation": task.escalation}
+            task.escalation = level
+            task.save(update_fields=["escalation", "updated_at"])
+            raised += 1
+            messages.extend(_escalation_messages(task, level, today))
+            changes.append(Change(obj=task, action=AuditAction.UPDATE,
+                                  unit_path=task.lead_unit.path, before=before,
+                                  after={"escalation": level}))
+        elif schedule.traffic_light(task.deadline, today, False) == schedule.YELLOW:
+            warned += 1
+            messages.extend(_reminders(task, today))
+    notify_each(messages)
+    if changes:
+        entries_record(actor=None, changes=changes)
+    return EscalationReport(raised=raised, warned=warned)
+
+
+def _escalation_messages(task: Rectification, level: int,
+                         today: datetime.date) -> list[Message]:
+    late = schedule.days_overdue(task.deadline, today)
+    title = _("Overdue %(days)d days: %(serial)s") % {"days": late, "serial": task.serial}
+    recipients = _holders(task.lead_unit, (Role.ORG_ADMIN,), None)
+    if level >= 2:
+        recipients += _holders(task.owner, (Role.ORG_ADMIN, Role.INSPECTOR), None)
+    return [Message(recipient_id=user_id, kind="supervision.escalation", title=title,
+                    body=task.content[:200], url=_url(task), unit_path=task.lead_unit.path)
+            for user_id in dict.fromkeys(recipients)]
+
+
+def _reminders(task: Rectification, today: datetime.date) -> list[Message]:
+    title = _("Due on %(day)s: %(serial)s") % {"day": f"{task.deadline:%Y-%m-%d}",
+                                                "serial": task.serial}
+    return [Message(recipient_id=user_id, kind="supervision.reminder", title=title,
+                    body=task.content[:200], url=_url(task), unit_path=task.lead_unit.path)
+            for user_id in _holders(task.lead_unit, (Role.ORG_ADMIN, Role.REPORTER), None)]
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+
+
+def _evidence_save(actor: Any, files: Sequence[Any], **owner: Any) -> None:
+    for f in files:
+        Evidence(file=f, name=f.name[:200], size=f.size, uploaded_by=_user_or_none(actor),
+                 **owner).save()
+
+
+def _file_problems(files: Sequence[Any]) -> list[str]:
+    problems = []
+    for f in files:
+        suffix = "." + f.name.rsplit(".", 1)[-1].lower() if "." in f.name else ""
+        if suffix not in ATTACHMENT_TYPES:
+            problems.append(_("“%(name)s”: attach photos, PDF or Office files.")
+                            % {"name": f.name})
+        elif f.size > ATTACHMENT_MAX_BYTES:
+            problems.append(_("“%(name)s” is larger than %(mb)d MB.") % {
+                "name": f.name, "mb": ATTACHMENT_MAX_BYTES // (1024 * 1024)})
+    return problems
+
+
+def _refuse(problems: Mapping[str, str]) -> None:
+    if problems:
+        raise ValidationFailed(_("Please correct the fields below."), extra={"errors": [
+            {"field": key, "message": message} for key, message in problems.items()]})
+
+
+def _user_or_none(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+

@@ -1,0 +1,264 @@
+"""Supervision as its services behave: inspections, findings with suggestions, rectifications
+through their whole lifecycle, every illegal step refused, lateness, escalation."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from pacesetter.audit.models import AuditEntry
+from pacesetter.errors import Conflict, PermissionDenied, ValidationFailed
+from pacesetter.notifications.models import Notification
+from pacesetter.supervision import lifecycle, services
+from pacesetter.supervision.models import (
+    Finding,
+    Rectification,
+    RectificationEvent,
+    RectificationState,
+)
+from pacesetter.supervision.services import FindingData, TargetData
+from tests.supervision.conftest import TODAY, days
+
+S = RectificationState
+
+
+def photo(name: str = "现场.jpg") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"\xff\xd8\xff photo")
+
+
+# --- inspections and findings ------------------------------------------------------------------
+
+def test_a_finding_yields_a_registered_rectification_due_by_its_severity(finding, task, tree):
+    assert [s.text for s in finding.suggestions.all()] == ["建立会议记录月检制度", "开展专项培训"]
+    assert (task.state, task.lead_unit, task.source) == (S.REGISTERED, tree.county_a, "finding")
+    assert task.deadline == days(15)  # serious: 15 days
+    assert task.serial == f"督-{tree.province.code}-{TODAY.year}-0001"
+    assert list(task.events.values_list("step", "to_state")) == [("register", "registered")]
+    assert AuditEntry.objects.filter(object_type="supervision.finding").count() == 1
+
+
+def test_findings_are_numbered_and_serials_follow_each_other(inspection, inspector, tree):
+    findings = services.findings_record(actor=inspector, inspection=inspection, rows=[
+        (FindingData(tree.county_a, "问题一", "minor"), []),
+        (FindingData(tree.county_b, "问题二", "moderate"), [photo()])])
+    assert [f.number for f in findings] == [1, 2]
+    assert [f.rectification.serial[-4:] for f in findings] == ["0001", "0002"]
+    assert findings[1].rectification.deadline == days(30)
+    assert findings[1].evidence.get().name == "现场.jpg"
+
+
+def test_a_bad_row_names_itself_and_nothing_is_recorded(inspection, inspector, tree):
+    with pytest.raises(ValidationFailed) as refused:
+        services.findings_record(actor=inspector, inspection=inspection, rows=[
+            (FindingData(tree.county_a, "好的一行"), []),
+            (FindingData(tree.township_a1, " "), [photo("病毒.exe")])])
+    assert {(e["row"], e["field"]) for e in refused.value.extra["errors"]} == {
+        (2, "unit"), (2, "description"), (2, "files")}
+    assert Finding.objects.count() == 0 and Rectification.objects.count() == 0
+
+
+def test_only_the_supervising_side_records_findings(inspection, county_admin, tree):
+    with pytest.raises(PermissionDenied):
+        services.finding_record(actor=county_admin, inspection=inspection,
+                                data=FindingData(tree.county_a, "自查问题"))
+    assert not Finding.objects.exists()
+
+
+def test_a_concluded_inspection_records_no_more_findings(inspection, province_admin, tree):
+    services.inspection_move(actor=province_admin, inspection=inspection, state="under_way")
+    services.inspection_move(actor=province_admin, inspection=inspection, state="concluded")
+    with pytest.raises(Conflict):
+        services.finding_record(actor=province_admin, inspection=inspection,
+                                data=FindingData(tree.county_a, "补充问题"))
+    with pytest.raises(Conflict):
+        services.inspection_move(actor=province_admin, inspection=inspection,
+                                 state="under_way")
+
+
+def test_an_inspection_visits_units_under_its_organizer_only(tree, county_admin,
+                                                              province_admin):
+    with pytest.raises(ValidationFailed) as refused:
+        services.inspection_create(actor=county_admin, owner=tree.county_a, title="督查",
+                                   starts_on=TODAY, ends_on=days(-1),
+                                   targets=[TargetData(tree.county_b)])
+    assert {e["field"] for e in refused.value.extra["errors"]} == {"ends_on", "targets"}
+    with pytest.raises(PermissionDenied):
+        services.inspection_create(actor=county_admin, owner=tree.province, title="督查",
+                                   starts_on=TODAY, ends_on=TODAY,
+                                   targets=[TargetData(tree.county_a)])
+
+
+# --- the lifecycle -----------------------------------------------------------------------------
+
+def step(actor, task, name, **extra):
+    defaults = {"note": "说明", "deadline": days(60), "files": [photo()]}
+    kwargs = {k: v for k, v in defaults.items() if k in extra or name in NEEDS.get(k, ())}
+    kwargs.update(extra)
+    return services.rectification_step(actor=actor, rectification=task, step=name, **kwargs)
+
+
+NEEDS = {"note": {"request_extension", "decline_extension", "report", "return", "reopen"},
+         "deadline": {"request_extension"}, "files": {"report"}}
+
+#: How a task reaches each state, and who takes each step.
+PATHS = {
+    S.REGISTERED: [],
+    S.ASSIGNED: ["assign"],
+    S.ACCEPTED: ["assign", "accept"],
+    S.IN_PROGRESS: ["assign", "accept", "start"],
+    S.EXTENSION_REQUESTED: ["assign", "accept", "start", "request_extension"],
+    S.REPORTED: ["assign", "accept", "start", "report"],
+    S.UNDER_REVIEW: ["assign", "accept", "start", "report", "review"],
+    S.COMPLETED: ["assign", "accept", "start", "report", "review", "complete"],
+    S.CLOSED: ["assign", "accept", "start", "report", "review", "complete", "close"],
+}
+
+
+def reach(task, state, supervisor, unit):
+    for name in PATHS[state]:
+        by = supervisor if lifecycle.STEPS[name].by == lifecycle.SUPERVISOR else unit
+        task = step(by, task, name)
+    assert task.state == state
+    return task
+
+
+def test_a_task_goes_from_finding_to_close_out_with_a_return_on_the_way(
+        task, inspector, county_admin, province_admin):
+    for name, by in [("assign", inspector), ("accept", county_admin), ("start", county_admin)]:
+        task = step(by, task, name)
+    task = step(county_admin, task, "report", note="已补齐记录", files=[photo("记录.jpg")])
+    task = step(inspector, task, "review")
+    task = step(inspector, task, "return", note="记录仍不完整")
+    assert task.state == S.IN_PROGRESS
+    task = step(county_admin, task, "report", note="全部补齐", files=[photo("补齐.pdf")])
+    for name in ("review", "complete", "close"):
+        task = step(province_admin, task, name)
+    assert task.state == S.CLOSED and task.closed_at is not None
+    assert not (task.accepted_late or task.reported_late or task.completed_late)
+    assert list(RectificationEvent.objects.filter(rectification=task).values_list(
+        "step", flat=True)) == ["register", "assign", "accept", "start", "report", "review",
+                                "return", "report", "review", "complete", "close"]
+    assert sorted(task.evidence.values_list("name", flat=True)) == ["补齐.pdf", "记录.jpg"]
+    assert task.events.get(step="return").note == "记录仍不完整"
+
+
+@pytest.mark.parametrize("state", list(PATHS))
+def test_every_step_out_of_order_or_by_the_wrong_side_is_refused(
+        state, task, inspector, county_admin, outsider, reporter):
+    task = reach(task, state, inspector, county_admin)
+    actors = {lifecycle.SUPERVISOR: inspector, lifecycle.UNIT: county_admin, "none": outsider}
+    for name, found in lifecycle.STEPS.items():
+        for side, actor in actors.items():
+            if side == found.by and state in found.sources:
+                continue  # the one legal move: taken by the happy path tests
+            before = Rectification.objects.filter(pk=task.pk).values().get()
+            events = task.events.count()
+            with pytest.raises((Conflict, PermissionDenied)):
+                step(actor, task, name)
+            assert Rectification.objects.filter(pk=task.pk).values().get() == before
+            assert task.events.count() == events
+
+
+def test_the_supervising_side_never_does_the_units_part(task, province_admin, inspector):
+    task = step(inspector, task, "assign")
+    with pytest.raises(PermissionDenied):  # the province also administers county A
+        step(province_admin, task, "accept")
+
+
+def test_steps_need_their_reason_and_a_report_its_evidence(task, inspector, county_admin):
+    task = reach(task, S.IN_PROGRESS, inspector, county_admin)
+    with pytest.raises(ValidationFailed) as refused:
+        services.rectification_step(actor=county_admin, rectification=task, step="report")
+    assert {e["field"] for e in refused.value.extra["errors"]} == {"note", "files"}
+    with pytest.raises(ValidationFailed):
+        step(county_admin, task, "report", files=[photo("病毒.exe")])
+    task.refresh_from_db()
+    assert task.state == S.IN_PROGRESS
+
+
+# --- extensions and lateness ------------------------------------------------------------------
+
+def test_an_extension_is_asked_before_the_deadline_and_approved_by_the_supervisor(
+        task, inspector, county_admin):
+    task = reach(task, S.IN_PROGRESS, inspector, county_admin)
+    with pytest.raises(ValidationFailed):  # not later than the deadline
+        step(county_admin, task, "request_extension", deadline=task.deadline)
+    task = step(county_admin, task, "request_extension", note="涉及村两委换届",
+                 deadline=days(45))
+    assert (task.state, task.requested_deadline) == (S.EXTENSION_REQUESTED, days(45))
+    task = step(inspector, task, "approve_extension")
+    assert (task.state, task.deadline, task.requested_deadline) == (S.IN_PROGRESS, days(45),
+                                                                      None)
+
+
+def test_no_extension_once_the_deadline_has_passed(task, inspector, county_admin):
+    task = reach(task, S.IN_PROGRESS, inspector, county_admin)
+    Rectification.objects.filter(pk=task.pk).update(deadline=days(-1))
+    with pytest.raises(ValidationFailed) as refused:
+        step(county_admin, task, "request_extension", deadline=days(30))
+    assert refused.value.extra["errors"][0]["field"] == "deadline"
+
+
+def test_lateness_is_flagged_at_acceptance_report_and_completion(task, inspector,
+                                                                county_admin):
+    import django.utils.timezone as tz
+
+    task = step(inspector, task, "assign")
+    Rectification.objects.filter(pk=task.pk).update(
+        assigned_at=tz.now() - datetime.timedelta(days=5))
+    task = step(county_admin, task, "accept")
+    task = step(county_admin, task, "start")
+    Rectification.objects.filter(pk=task.pk).update(deadline=days(-2))
+    task = step(county_admin, task, "report")
+    task = step(inspector, task, "review")
+    task = step(inspector, task, "complete")
+    assert (task.accepted_late, task.reported_late, task.completed_late) == (True, True, True)
+
+
+# --- other sources and escalation --------------------------------------------------------------
+
+def test_a_leaders_instruction_is_registered_as_a_task(tree, province_admin, outsider):
+    task = services.rectification_register(
+        actor=province_admin, owner=tree.province, source="leader", source_note="省委领导批示",
+        content="整治软弱涣散村党组织", lead_unit=tree.county_a,
+        assisting_units=[tree.county_b], deadline=days(20), feedback_cadence="weekly")
+    assert (task.source, task.state, list(task.assisting_units.all())) == (
+        "leader", S.REGISTERED, [tree.county_b])
+    with pytest.raises(ValidationFailed) as refused:
+        services.rectification_register(
+            actor=province_admin, owner=tree.province, source="finding", content=" ",
+            lead_unit=tree.county_a, deadline=days(-1))
+    assert {e["field"] for e in refused.value.extra["errors"]} == {"source", "content",
+                                                                  "deadline"}
+    with pytest.raises(PermissionDenied):
+        services.rectification_register(actor=outsider, owner=tree.province, source="leader",
+                                        content="x", lead_unit=tree.county_a,
+                                        deadline=days(5))
+
+
+def test_overdue_tasks_escalate_to_the_units_leader_then_the_department(
+        task, inspector, county_admin, province_admin):
+    task = reach(task, S.IN_PROGRESS, inspector, county_admin)
+    Rectification.objects.filter(pk=task.pk).update(deadline=days(-2))
+    Notification.objects.all().delete()
+    first = services.escalate_due()
+    assert (first.raised, Rectification.objects.get(pk=task.pk).escalation) == (1, 1)
+    assert set(Notification.objects.values_list("recipient__username", flat=True)) == {
+        "county_admin"}
+    assert services.escalate_due().raised == 0  # each level once
+    services.escalate_due(today=days(8))  # ten days overdue
+    assert Rectification.objects.get(pk=task.pk).escalation == 2
+    assert {"province_admin", "inspector"} <= set(
+        Notification.objects.filter(kind="supervision.escalation").values_list(
+            "recipient__username", flat=True))
+    assert AuditEntry.objects.filter(object_type="supervision.rectification",
+                                     after__escalation=2).count() == 1
+
+
+def test_soon_due_tasks_remind_the_unit(task, inspector, county_admin, reporter):
+    task = reach(task, S.IN_PROGRESS, inspector, county_admin)
+    Rectification.objects.filter(pk=task.pk).update(deadline=days(3))
+    Notification.objects.all().delete()
+    assert services.escalate_due().warned == 1
+    assert set(Notification.objects.filter(kind="supervision.reminder").values_list(
+        "recipient__username", flat=True)) == {"county_admin", "reporter"}
