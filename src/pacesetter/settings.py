@@ -127,6 +127,11 @@ TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0, minimum=0)
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Celery beat (``celery -A pacesetter beat``); without it, cron runs ``pacesetter escalate``.
+CELERY_BEAT_SCHEDULE = {
+    "supervision-escalate": {"task": "pacesetter.supervision.tasks.escalate_due",
+                             "schedule": 24 * 60 * 60},
+}
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

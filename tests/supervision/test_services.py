@@ -262,3 +262,21 @@ def test_soon_due_tasks_remind_the_unit(task, inspector, county_admin, reporter)
     assert services.escalate_due().warned == 1
     assert set(Notification.objects.filter(kind="supervision.reminder").values_list(
         "recipient__username", flat=True)) == {"county_admin", "reporter"}
+
+
+def test_the_escalate_command_and_the_beat_task_chase_overdue_tasks(
+        task, inspector, county_admin, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from pacesetter.supervision import tasks
+
+    task = reach(task, S.IN_PROGRESS, inspector, county_admin)
+    Rectification.objects.filter(pk=task.pk).update(deadline=days(-1))
+    out = StringIO()
+    call_command("escalate", stdout=out)
+    assert "escalated 1" in out.getvalue()
+    call_command("escalate", "--today", str(days(10)), stdout=out)
+    assert Rectification.objects.get(pk=task.pk).escalation == 2
+    assert settings.CELERY_BEAT_SCHEDULE["supervision-escalate"]["task"] == tasks.escalate_due.name

@@ -110,6 +110,37 @@ def inspection_create(*, actor: Any, owner: Unit, title: str, starts_on: datetim
 
 
 @transaction.atomic
+def inspection_from_ranking(*, actor: Any, owner: Unit, kind: str, source_id: Any,
+                            bottom: int | Mapping[str, int], title: str,
+                            starts_on: datetime.date, ends_on: datetime.date,
+                            **plan: Any) -> Inspection:
+    """Inspect the bottom of a ranking: ``kind`` "survey" (a campaign's satisfaction index)
+    or "assessment" (a plan's latest published result); ``bottom`` the number per ranking
+    group (or per group name). The targets come with the reason and the figures."""
+    from pacesetter.supervision import selectors
+
+    if kind == "survey":
+        origin, ranked = selectors.survey_bottom(actor=actor, campaign_id=source_id,
+                                                 bottom=bottom)
+        label = origin.title
+    elif kind == "assessment":
+        origin, ranked = selectors.assessment_bottom(actor=actor, plan_id=source_id,
+                                                     bottom=bottom)
+        label = origin.name
+    else:
+        raise ValidationFailed(_("Choose a survey or an assessment."))
+    if not ranked:
+        raise ValidationFailed(_("No unit is ranked at the bottom of “%(title)s” yet.")
+                               % {"title": label})
+    return inspection_create(
+        actor=actor, owner=owner, title=title, starts_on=starts_on, ends_on=ends_on,
+        targets=[TargetData(r.unit, r.reason, r.figures) for r in ranked],
+        source={"kind": kind, "id": origin.pk, "title": label,
+                "bottom": dict(bottom) if isinstance(bottom, Mapping) else bottom},
+        **plan)
+
+
+@transaction.atomic
 def inspection_move(*, actor: Any, inspection: Inspection, state: str) -> Inspection:
     """Start (under way) or conclude an inspection; a concluded one records no more
     findings."""

@@ -1,0 +1,179 @@
+"""Every read of supervision: the bottom of a ranking as inspection targets, and the figures
+of inspections and units (整改率, on-time rate, the seed-002 summary)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pacesetter.assessment import selectors as assessment_selectors
+from pacesetter.errors import NotFound
+from pacesetter.orgs.models import Unit
+from pacesetter.supervision import access, lifecycle, schedule
+from pacesetter.supervision.models import Finding, Inspection, Rectification, Suggestion
+from pacesetter.surveys import selectors as survey_selectors
+from pacesetter.surveys import services as survey_services
+
+# ---------------------------------------------------------------------------------------------
+# the bottom of a ranking, as targets
+
+
+@dataclass(frozen=True)
+class RankedTarget:
+    """A unit at the bottom of a ranking: why it is inspected, and the figures behind it."""
+
+    unit: Unit
+    group: str
+    rank: int
+    of: int
+    reason: str
+    figures: dict[str, Any] = field(default_factory=dict)
+
+
+def _bottom(rows: list[dict[str, Any]], bottom: int | Mapping[str, int]) -> list[dict[str, Any]]:
+    """The last ``bottom`` ranked rows of each group (a number for every group, or one per
+    group name); unranked rows are left out."""
+    chosen = []
+    for row in rows:
+        n = bottom.get(row["group"], 0) if isinstance(bottom, Mapping) else bottom
+        if row["rank"] and n > 0 and row["rank"] > row["of"] - n:
+            chosen.append(row)
+    return sorted(chosen, key=lambda r: (r["group"], -r["rank"]))
+
+
+def survey_bottom(*, actor: Any, campaign_id: Any, bottom: int | Mapping[str, int]
+                  ) -> tuple[Any, list[RankedTarget]]:
+    """The campaign (in the actor's scope) and its lowest-ranked units per ranking group, with
+    the satisfaction index and its interval as figures."""
+    campaign = survey_selectors.campaign_list(actor=actor).filter(pk=_id(campaign_id)).first()
+    if campaign is None:
+        raise NotFound(_("Campaign not found."))
+    data = survey_services.results_current(campaign=campaign)
+    rows = [{**row, "of": row["group_size"]} for row in data["targets"]]
+    units = Unit.objects.in_bulk([row["unit_id"] for row in rows])
+    return campaign, [
+        RankedTarget(
+            unit=units[row["unit_id"]], group=row["group"], rank=row["rank"], of=row["of"],
+            reason=_("%(title)s: %(group)s rank %(rank)d of %(of)d, index %(index)s") % {
+                "title": campaign.title, "group": row["group"] or _("all"),
+                "rank": row["rank"], "of": row["of"], "index": _number(row["index"])},
+            figures={"index": row["index"], "low": row["low"], "high": row["high"],
+                     "rank": row["rank"], "of": row["of"], "group": row["group"],
+                     "significant": row.get("significant", False)})
+        for row in _bottom(rows, bottom) if row["unit_id"] in units]
+
+
+def assessment_bottom(*, actor: Any, plan_id: Any, bottom: int | Mapping[str, int]
+                      ) -> tuple[Any, list[RankedTarget]]:
+    """The plan (in the actor's scope) and its lowest-ranked units per ranking group in its
+    latest published result, with the total as figure."""
+    plan = assessment_selectors.plan_list(actor=actor).filter(pk=_id(plan_id)).first()
+    if plan is None:
+        raise NotFound(_("Plan not found."))
+    version = assessment_selectors.result_version(actor=actor, plan=plan)
+    results = list(assessment_selectors.results(actor=actor, version=version))
+    sizes = Counter(r.ranking_group for r in results)
+    rows = [{"result": r, "group": r.ranking_group, "rank": r.group_rank,
+             "of": sizes[r.ranking_group]} for r in results]
+    return plan, [
+        RankedTarget(
+            unit=row["result"].unit, group=row["group"], rank=row["rank"], of=row["of"],
+            reason=_("%(title)s: %(group)s rank %(rank)d of %(of)d, total %(total)s") % {
+                "title": plan.name, "group": row["group"] or _("all"), "rank": row["rank"],
+                "of": row["of"], "total": _number(row["result"].total)},
+            figures={"total": float(row["result"].total), "rank": row["rank"],
+                     "of": row["of"], "group": row["group"], "version": version.number})
+        for row in _bottom(rows, bottom)]
+
+
+def _number(value: Any) -> str:
+    return "—" if value is None else f"{float(value):.2f}"
+
+
+def _id(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise NotFound(_("Not found.")) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# figures
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What an inspection (or a unit, or a whole organizer) has found and rectified."""
+
+    findings: int
+    suggestions: int
+    by_category: dict[str, int]
+    by_severity: dict[str, int]
+    tasks: int
+    rectified: int  # completed or closed out
+    rectified_on_time: int
+    late: int  # open and past the deadline
+    open: int  # still the unit's to do
+    lights: dict[str, int]
+
+    @property
+    def rectification_rate(self) -> float | None:
+        """整改率: rectified tasks over all tasks, in percent."""
+        return round(100 * self.rectified / self.tasks, 1) if self.tasks else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Rectified on time (reported and completed by the deadline) over rectified."""
+        return (round(100 * self.rectified_on_time / self.rectified, 1) if self.rectified
+                else None)
+
+    def summary(self) -> str:
+        """The bulletin's sentence, as seed 002 words it."""
+        return _("%(findings)d problems pointed out and %(suggestions)d suggestions made; "
+                 "%(rectified)d rectified (rate %(rate)s%%), %(open)d in progress, %(late)d "
+                 "overdue.") % {
+            "findings": self.findings, "suggestions": self.suggestions,
+            "rectified": self.rectified, "rate": _number(self.rectification_rate),
+            "open": self.open, "late": self.late}
+
+
+def figures(*, findings: QuerySet[Finding], tasks: QuerySet[Rectification],
+            today: datetime.date | None = None) -> Figures:
+    """The figures of these findings and tasks (already scoped and filtered). Three
+    queries."""
+    today = today or timezone.localdate()
+    found = list(findings.values_list("category__name", "severity"))
+    suggestions = Suggestion.objects.filter(finding__in=findings).count()
+    rows = list(tasks.values_list("state", "deadline", "reported_late", "completed_late"))
+    rectified = [r for r in rows if r[0] in lifecycle.RECTIFIED]
+    open_rows = [r for r in rows if r[0] in lifecycle.OPEN]
+    lights = Counter(schedule.traffic_light(deadline, today, state not in lifecycle.OPEN)
+                     for state, deadline, *_flags in rows)
+    return Figures(
+        findings=len(found), suggestions=suggestions,
+        by_category=dict(Counter(name or _("Uncategorized") for name, _s in found)),
+        by_severity=dict(Counter(severity for _n, severity in found)),
+        tasks=len(rows), rectified=len(rectified),
+        rectified_on_time=sum(1 for r in rectified if not r[2] and not r[3]),
+        late=sum(1 for _s, deadline, *_f in open_rows if deadline < today),
+        open=len(open_rows), lights={k: lights.get(k, 0) for k in (
+            schedule.GREEN, schedule.YELLOW, schedule.RED, schedule.NONE)})
+
+
+def inspection_figures(*, actor: Any, inspection: Inspection,
+                       unit: Unit | None = None) -> Figures:
+    """An inspection's figures, or those of one of its target units, as the actor may see
+    them."""
+    findings = access.findings_in_scope(actor).filter(inspection=inspection)
+    tasks = access.rectifications_in_scope(actor).filter(finding__inspection=inspection)
+    if unit is not None:
+        findings = findings.filter(unit__path__startswith=unit.path)
+        tasks = tasks.filter(lead_unit__path__startswith=unit.path)
+    return figures(findings=findings, tasks=tasks)

@@ -1,0 +1,90 @@
+"""Inspections started from the bottom of a ranking, and the figures of the closed loop."""
+
+import pytest
+
+from pacesetter.assessment import services as assessment_services
+from pacesetter.errors import NotFound, ValidationFailed
+from pacesetter.supervision import selectors, services
+from pacesetter.supervision.models import Rectification
+from pacesetter.supervision.services import FindingData
+from tests.assessment.conftest import figures
+from tests.supervision.conftest import TODAY, days
+from tests.surveys.conftest import submit
+
+
+def test_the_bottom_of_a_survey_becomes_the_inspections_targets(campaign, tree,
+                                                                province_admin):
+    # given: county A's respondents are dissatisfied, county B's satisfied
+    link_a = campaign.targets.get(unit=tree.county_a).link_token
+    link_b = campaign.targets.get(unit=tree.county_b).link_token
+    for n in range(6):
+        submit(link_a, f"a{n}", {"A1": "bmy", "B1": "bmy"})
+        submit(link_b, f"b{n}", {"A1": "my", "B1": "my"})
+    # when
+    inspection = services.inspection_from_ranking(
+        actor=province_admin, owner=tree.province, kind="survey", source_id=campaign.pk,
+        bottom=1, title="满意度后进单位督查", starts_on=TODAY, ends_on=days(3))
+    # then
+    (target,) = inspection.targets.all()
+    assert target.unit == tree.county_a
+    assert (target.figures["rank"], target.figures["of"]) == (2, 2)
+    assert target.figures["index"] < 60
+    assert "县级满意度测评" in target.reason
+    assert inspection.source == {"kind": "survey", "id": campaign.pk, "title": "县级满意度测评",
+                                 "bottom": 1}
+
+
+def test_the_bottom_of_an_assessment_becomes_the_inspections_targets(plan, tree,
+                                                                     province_admin):
+    assessment_services.plan_open(actor=province_admin, plan=plan)
+    assessment_services.values_save(actor=province_admin, plan=plan, unit=tree.county_a,
+                                    values=figures(98, 96, 2, 0))
+    assessment_services.values_save(actor=province_admin, plan=plan, unit=tree.county_b,
+                                    values=figures(70, 85, 0, 0))
+    assessment_services.plan_score(actor=province_admin, plan=plan)
+    assessment_services.plan_publish(actor=province_admin, plan=plan)
+    _plan, ranked = selectors.assessment_bottom(actor=province_admin, plan_id=plan.pk,
+                                                bottom=1)
+    assert [(r.unit, r.rank, r.of) for r in ranked] == [(tree.county_b, 2, 2)]
+    assert ranked[0].figures["total"] < 100
+
+
+def test_a_ranking_out_of_scope_is_not_found_and_an_empty_one_is_refused(
+        campaign, tree, province_admin):
+    from pacesetter.orgs.models import Role
+    from tests.factories import user_with_role
+
+    other_city = user_with_role(Role.ORG_ADMIN, tree.city2, username="city2_admin")
+    with pytest.raises(NotFound):
+        selectors.survey_bottom(actor=other_city, campaign_id=campaign.pk, bottom=1)
+    with pytest.raises(ValidationFailed):  # nobody has answered: nobody is ranked
+        services.inspection_from_ranking(
+            actor=province_admin, owner=tree.province, kind="survey", source_id=campaign.pk,
+            bottom=1, title="督查", starts_on=TODAY, ends_on=TODAY)
+
+
+def test_the_figures_count_the_loop_and_word_the_summary(inspection, inspector, county_admin,
+                                                         tree, categories):
+    from tests.supervision.test_services import reach
+
+    findings = services.findings_record(actor=inspector, inspection=inspection, rows=[
+        (FindingData(tree.county_a, "问题一", "serious", categories[0],
+                     suggestions=["建议一", "建议二"]), []),
+        (FindingData(tree.county_a, "问题二", "minor", categories[1], suggestions=["建议三"]),
+         []),
+        (FindingData(tree.county_b, "问题三", "minor"), [])])
+    done, late, _fresh = (f.rectification for f in findings)
+    reach(done, "closed", inspector, county_admin)
+    reach(late, "in_progress", inspector, county_admin)
+    Rectification.objects.filter(pk=late.pk).update(deadline=days(-1))
+    whole = selectors.inspection_figures(actor=inspector, inspection=inspection)
+    assert (whole.findings, whole.suggestions, whole.tasks) == (3, 3, 3)
+    assert whole.by_severity == {"serious": 1, "minor": 2}
+    assert whole.by_category == {"基层组织建设": 1, "干部队伍建设": 1, "未分类": 1}
+    assert (whole.rectified, whole.rectified_on_time, whole.open, whole.late) == (1, 1, 1, 1)
+    assert whole.rectification_rate == 33.3 and whole.on_time_rate == 100.0
+    assert whole.lights == {"green": 0, "yellow": 0, "red": 1, "none": 2}
+    assert whole.summary() == ("指出问题 3 个，提出整改建议 3 条；已整改 1 个（整改率 33.30%），"
+                               "整改中 1 个，逾期 1 个。")
+    county_a = selectors.inspection_figures(actor=county_admin, inspection=inspection)
+    assert (county_a.findings, county_a.tasks) == (2, 2)  # county B's are not its to see
