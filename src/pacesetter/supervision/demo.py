@@ -24,7 +24,7 @@ from pacesetter.orgs import demo as orgs_demo
 from pacesetter.orgs.models import Person, Role, RoleGrant, Unit, User
 from pacesetter.supervision import services
 from pacesetter.supervision.models import Inspection, Rectification, RectificationState
-from pacesetter.surveys.models import Campaign
+from pacesetter.surveys import selectors as survey_selectors
 
 ADMIN = "sheng"
 OWNER_CODE = "230000"
@@ -93,15 +93,16 @@ def _photo(name: str) -> SimpleUploadedFile:
 
 def load() -> dict[str, int]:
     """Load the demo inspection once; a second run adds nothing."""
-    if Inspection.objects.filter(title=TITLE).exists() or not Campaign.objects.filter(
-            title=SURVEY_TITLE).exists():
+    admin = User.objects.filter(username=ADMIN).first()
+    survey = survey_selectors.campaign_list(actor=admin).filter(title=SURVEY_TITLE).first() \
+        if admin else None
+    if Inspection.objects.filter(title=TITLE).exists() or survey is None:
         return {"findings": 0, "suggestions": 0, "rectifications": 0}
     with transaction.atomic():
-        return _load()
+        return _load(admin, survey.pk)
 
 
-def _load() -> dict[str, int]:
-    admin = User.objects.get(username=ADMIN)
+def _load(admin: User, survey_id: int) -> dict[str, int]:
     owner = Unit.objects.get(code=OWNER_CODE)
     today = timezone.localdate()
     categories = {c.name: c for c in services.categories_set(actor=admin, owner=owner,
@@ -109,7 +110,7 @@ def _load() -> dict[str, int]:
     team = list(Person.objects.filter(unit=owner).order_by("pk")[:4])
     inspection = services.inspection_from_ranking(
         actor=admin, owner=owner, kind="survey",
-        source_id=Campaign.objects.get(title=SURVEY_TITLE).pk, bottom=BOTTOM, title=TITLE,
+        source_id=survey_id, bottom=BOTTOM, title=TITLE,
         starts_on=today - datetime.timedelta(days=40),
         ends_on=today - datetime.timedelta(days=30),
         purpose="对满意度民意调查排名靠后的3个市地、10个县（市）开展专项督查，"
