@@ -34,30 +34,36 @@ class Step:
     evidence_required: bool = False
 
 
-def _step(name: str, label: str, sources: set[str], target: str, by: str,
+def _step(name: str, label: object, sources: set[str], target: str, by: str,
           **rules: bool) -> Step:
-    return Step(name, pgettext_lazy("rectification step", label), frozenset(sources), target,
-                by, **rules)
+    return Step(name, label, frozenset(sources), target, by, **rules)
 
 
 STEPS = {step.name: step for step in (
-    _step("assign", "Assign", {S.REGISTERED}, S.ASSIGNED, SUPERVISOR),
-    _step("accept", "Accept", {S.ASSIGNED}, S.ACCEPTED, UNIT),
-    _step("start", "Start", {S.ACCEPTED}, S.IN_PROGRESS, UNIT),
-    _step("request_extension", "Request an extension", {S.IN_PROGRESS},
-          S.EXTENSION_REQUESTED, UNIT, note_required=True),
-    _step("approve_extension", "Approve the extension", {S.EXTENSION_REQUESTED},
-          S.IN_PROGRESS, SUPERVISOR),
-    _step("decline_extension", "Decline the extension", {S.EXTENSION_REQUESTED},
-          S.IN_PROGRESS, SUPERVISOR, note_required=True),
-    _step("report", "Report the rectification", {S.IN_PROGRESS}, S.REPORTED, UNIT,
-          note_required=True, evidence_required=True),
-    _step("review", "Take up for review", {S.REPORTED}, S.UNDER_REVIEW, SUPERVISOR),
-    _step("return", "Return for more work", {S.UNDER_REVIEW}, S.IN_PROGRESS, SUPERVISOR,
-          note_required=True),
-    _step("complete", "Complete", {S.UNDER_REVIEW}, S.COMPLETED, SUPERVISOR),
-    _step("close", "Verify and close out", {S.COMPLETED}, S.CLOSED, SUPERVISOR),
-    _step("reopen", "Reopen", {S.CLOSED}, S.IN_PROGRESS, SUPERVISOR, note_required=True),
+    _step("assign", pgettext_lazy("rectification step", "Assign"),
+          {S.REGISTERED}, S.ASSIGNED, SUPERVISOR),
+    _step("accept", pgettext_lazy("rectification step", "Accept"),
+          {S.ASSIGNED}, S.ACCEPTED, UNIT),
+    _step("start", pgettext_lazy("rectification step", "Start"),
+          {S.ACCEPTED}, S.IN_PROGRESS, UNIT),
+    _step("request_extension", pgettext_lazy("rectification step", "Request an extension"),
+          {S.IN_PROGRESS}, S.EXTENSION_REQUESTED, UNIT, note_required=True),
+    _step("approve_extension", pgettext_lazy("rectification step", "Approve the extension"),
+          {S.EXTENSION_REQUESTED}, S.IN_PROGRESS, SUPERVISOR),
+    _step("decline_extension", pgettext_lazy("rectification step", "Decline the extension"),
+          {S.EXTENSION_REQUESTED}, S.IN_PROGRESS, SUPERVISOR, note_required=True),
+    _step("report", pgettext_lazy("rectification step", "Report the rectification"),
+          {S.IN_PROGRESS}, S.REPORTED, UNIT, note_required=True, evidence_required=True),
+    _step("review", pgettext_lazy("rectification step", "Take up for review"),
+          {S.REPORTED}, S.UNDER_REVIEW, SUPERVISOR),
+    _step("return", pgettext_lazy("rectification step", "Return for more work"),
+          {S.UNDER_REVIEW}, S.IN_PROGRESS, SUPERVISOR, note_required=True),
+    _step("complete", pgettext_lazy("rectification step", "Complete"),
+          {S.UNDER_REVIEW}, S.COMPLETED, SUPERVISOR),
+    _step("close", pgettext_lazy("rectification step", "Verify and close out"),
+          {S.COMPLETED}, S.CLOSED, SUPERVISOR),
+    _step("reopen", pgettext_lazy("rectification step", "Reopen"),
+          {S.CLOSED}, S.IN_PROGRESS, SUPERVISOR, note_required=True),
 )}
 
 #: States in which the deadline still binds: the task is the unit's to finish.
