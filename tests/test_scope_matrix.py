@@ -26,6 +26,7 @@ def state():
     from pacesetter.exports.models import ExportJob
     from pacesetter.orgs.models import RoleGrant, User
     from pacesetter.projects import models as projects
+    from pacesetter.supervision import models as supervision
     from pacesetter.surveys.models import Campaign, PanelCode, Questionnaire, Response
 
     return (
@@ -59,6 +60,19 @@ def state():
         list(projects.Presentation.objects.order_by("pk").values_list("position", "state",
                                                                       "comment")),
         list(projects.Score.objects.order_by("pk").values_list("points", "grade")),
+        list(supervision.Inspection.objects.order_by("pk").values_list("title", "state",
+                                                                       "ends_on")),
+        list(supervision.InspectionTarget.objects.order_by("pk").values_list("unit_id",
+                                                                             "reason")),
+        list(supervision.ChecklistItem.objects.order_by("pk").values_list("code", "text")),
+        list(supervision.FindingCategory.objects.order_by("pk").values_list("name",
+                                                                            "is_active")),
+        list(supervision.Finding.objects.order_by("pk").values_list("description",
+                                                                    "severity", "unit_id")),
+        supervision.Suggestion.objects.count(), supervision.Evidence.objects.count(),
+        list(supervision.Rectification.objects.order_by("pk").values_list(
+            "state", "deadline", "requested_deadline", "content", "lead_unit_id")),
+        supervision.RectificationEvent.objects.count(),
         AuditEntry.objects.count(),
     )
 
@@ -135,6 +149,54 @@ API_CASES = [
     ("get", "/api/v1/projects/roadshows/{road}", None),
     ("get", "/api/v1/projects/roadshows/{road}/standings", None),
     ("get", "/api/v1/projects/roadshows/{road}/scores", None),
+    # supervision API: inspections, findings, rectifications and their steps, figures
+    ("get", "/api/v1/supervision/inspections?unit={A}", None),
+    ("post", "/api/v1/supervision/inspections", {
+        "owner_id": "{A}", "title": "hijacked", "starts_on": "2026-10-01",
+        "ends_on": "2026-10-02", "targets": [{"unit_id": "{A1}"}]}),
+    ("post", "/api/v1/supervision/inspections", {
+        "owner_id": "{B}", "title": "hijacked", "starts_on": "2026-10-01",
+        "ends_on": "2026-10-02", "targets": [{"unit_id": "{A1}"}]}),
+    ("post", "/api/v1/supervision/inspections", {
+        "owner_id": "{B}", "title": "hijacked", "starts_on": "2026-10-01",
+        "ends_on": "2026-10-02", "targets": [], "rechecks_id": "{insp}"}),
+    ("post", "/api/v1/supervision/inspections", {
+        "owner_id": "{B}", "title": "hijacked", "starts_on": "2026-10-01",
+        "ends_on": "2026-10-02", "targets": [], "leader_id": "{pA}"}),
+    ("post", "/api/v1/supervision/inspections/from-ranking", {
+        "owner_id": "{A}", "kind": "survey", "source_id": "{camp}", "bottom": 1,
+        "title": "hijacked", "starts_on": "2026-10-01", "ends_on": "2026-10-02"}),
+    ("post", "/api/v1/supervision/inspections/from-ranking", {
+        "owner_id": "{B}", "kind": "survey", "source_id": "{camp}", "bottom": 1,
+        "title": "hijacked", "starts_on": "2026-10-01", "ends_on": "2026-10-02"}),
+    ("post", "/api/v1/supervision/inspections/from-ranking", {
+        "owner_id": "{B}", "kind": "assessment", "source_id": "{plan}", "bottom": 1,
+        "title": "hijacked", "starts_on": "2026-10-01", "ends_on": "2026-10-02"}),
+    ("get", "/api/v1/supervision/inspections/{insp}", None),
+    ("post", "/api/v1/supervision/inspections/{insp}/state", {"state": "concluded"}),
+    ("get", "/api/v1/supervision/inspections/{insp}/figures", None),
+    ("get", "/api/v1/supervision/inspections/{insp}/findings", None),
+    ("post", "/api/v1/supervision/inspections/{insp}/findings", {"unit_id": "{A1}",
+                                                               "description": "hijacked"}),
+    ("post", "/api/v1/supervision/inspections/{insp}/findings", {"findings": [
+        {"unit_id": "{A1}", "description": "hijacked"}]}),
+    ("get", "/api/v1/supervision/findings/{find}", None),
+    ("get", "/api/v1/supervision/categories?owner={A}", None),
+    ("get", "/api/v1/supervision/rectifications?unit={A1}", None),
+    ("get", "/api/v1/supervision/rectifications?inspection={insp}", None),
+    ("post", "/api/v1/supervision/rectifications", {
+        "owner_id": "{A}", "source": "leader", "content": "hijacked", "lead_unit_id": "{A1}",
+        "deadline": "2099-01-01"}),
+    ("post", "/api/v1/supervision/rectifications", {
+        "owner_id": "{B}", "source": "leader", "content": "hijacked", "lead_unit_id": "{A1}",
+        "deadline": "2099-01-01"}),
+    ("get", "/api/v1/supervision/rectifications/{rect}", None),
+    ("post", "/api/v1/supervision/rectifications/{rect}/steps", {
+        "step": "request_extension", "note": "hijacked", "deadline": "2099-01-01"}),
+    ("post", "/api/v1/supervision/rectifications/{rect}/steps", {"step": "report",
+                                                                "note": "hijacked"}),
+    ("post", "/api/v1/supervision/rectifications/{rect}/steps/with-files", {}),
+    ("get", "/api/v1/supervision/figures?unit={A}", None),
 ]
 # Public by design: the link token is the capability, and anyone holding it may answer.
 PUBLIC_OPERATIONS = {("post", "/api/v1/public/surveys/{link_token}/responses"),
@@ -306,6 +368,45 @@ PAGE_CASES = [
                                  "purpose": "showcase", "held_on": "2026-10-01",
                                  "criterion_code": "c1", "criterion_name": "x",
                                  "criterion_max": "10", "drop_highest": 0, "drop_lowest": 0}),
+    # inspections: the plan, its findings, files and exports, categories (inspection_views.py)
+    ("get", "/inspections/{insp}/", None),
+    ("post", "/inspections/{insp}/move/", {"state": "concluded"}),
+    ("get", "/inspections/{insp}/findings/new/", None),
+    ("post", "/inspections/{insp}/findings/new/", {"unit": "{A1}", "severity": "minor",
+                                                   "description": "hijacked"}),
+    ("get", "/inspections/{insp}/findings/template.xlsx", None),
+    ("get", "/inspections/{insp}/findings/import/", None),
+    ("post", "/inspections/{insp}/findings/import/", {}),
+    ("get", "/inspections/{insp}/findings.xlsx", None),
+    ("get", "/inspections/{insp}/report.docx", None),
+    ("get", "/inspections/{insp}/evidence/{ev}/", None),
+    ("get", "/inspections/categories/?owner={A}", None),
+    ("post", "/inspections/categories/", {"owner": "{A}", "names": "hijacked"}),
+    ("post", "/inspections/new/", {"owner": "{A}", "title": "hijacked", "kind": "inspection",
+                                   "starts_on": "2026-10-01", "ends_on": "2026-10-02",
+                                   "targets": "370502001"}),
+    ("get", "/inspections/new/from-ranking/?source=survey:{camp}&bottom=1", None),
+    ("post", "/inspections/new/from-ranking/", {"source": "survey:{camp}", "bottom": "1",
+                                                "owner": "{A}", "title": "hijacked",
+                                                "starts_on": "2026-10-01",
+                                                "ends_on": "2026-10-02"}),
+    # rectifications: the board and its workbook, a task's page, steps and files, the due
+    # list, registration (rectification_views.py)
+    ("get", "/rectifications/?unit={A}", None),
+    ("get", "/rectifications/?inspection={insp}", None),
+    ("get", "/rectifications/export.xlsx?unit={A1}", None),
+    ("get", "/rectifications/export.xlsx?inspection={insp}", None),
+    ("get", "/rectifications/due/?unit={A}", None),
+    ("get", "/rectifications/{rect}/", None),
+    ("get", "/rectifications/{rect}/evidence/{ev}/", None),
+    ("post", "/rectifications/{rect}/step/", {"step": "report", "note": "hijacked"}),
+    ("post", "/rectifications/{rect}/step/", {"step": "request_extension", "note": "hijacked",
+                                              "deadline": "2099-01-01"}),
+    ("post", "/rectifications/{rect}/step/", {"step": "return", "note": "hijacked",
+                                              "back": "queue"}),
+    ("post", "/rectifications/new/", {"owner": "{A}", "source": "leader", "content": "hijacked",
+                                      "lead_unit": "370502001", "deadline": "2099-01-01",
+                                      "feedback_cadence": "none"}),
 ]
 
 
@@ -340,7 +441,48 @@ def a_plan(tree, county_admin):
     export_services.export_run(export_id=job.pk)
     _a_campaign(tree, county_admin)
     _a_project(tree, county_admin)
+    _a_supervision(tree, county_admin)
     return plan
+
+
+def _a_supervision(tree, county_admin):
+    """County A inspects its township A1 ({insp}) with a checklist and its category list
+    ({cat}); a finding ({find}) with a suggestion and a photo ({ev}) yields a rectification
+    ({rect}) the township has accepted and is working on (in progress, so every step can be
+    tried); and a second task registered from a leader's instruction."""
+    import datetime
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pacesetter.orgs.models import Role
+    from pacesetter.supervision import services as supervision_services
+    from pacesetter.supervision.services import FindingData, TargetData
+    from tests.factories import user_with_role
+
+    today = datetime.date.today()
+    township = user_with_role(Role.ORG_ADMIN, tree.township_a1, username="township_a1_admin")
+    category = supervision_services.categories_set(actor=county_admin, owner=tree.county_a,
+                                                   names=["基层组织建设"])[0]
+    inspection = supervision_services.inspection_create(
+        actor=county_admin, owner=tree.county_a, title="乡镇督查", starts_on=today,
+        ends_on=today + datetime.timedelta(days=5),
+        targets=[TargetData(tree.township_a1, "测评倒数第1")],
+        checklist=[("C1", "“三会一课”落实情况")])
+    supervision_services.inspection_move(actor=county_admin, inspection=inspection,
+                                         state="under_way")
+    finding = supervision_services.finding_record(
+        actor=county_admin, inspection=inspection,
+        data=FindingData(tree.township_a1, "会议记录不全", "serious", category,
+                         inspection.checklist.get(), suggestions=["建立月检制度"]),
+        files=[SimpleUploadedFile("现场.jpg", b"\xff\xd8\xff photo")])
+    task = finding.rectification
+    for step, actor in (("assign", county_admin), ("accept", township), ("start", township)):
+        task = supervision_services.rectification_step(actor=actor, rectification=task,
+                                                       step=step)
+    supervision_services.rectification_register(
+        actor=county_admin, owner=tree.county_a, source="leader", content="落实书记批示",
+        lead_unit=tree.township_a1, deadline=today + datetime.timedelta(days=20),
+        source_note="书记批示")
 
 
 def _a_project(tree, county_admin):
@@ -420,6 +562,7 @@ def fill(template, tree):
     from pacesetter.exports.models import ExportJob
     from pacesetter.orgs.models import User
     from pacesetter.projects import models as projects
+    from pacesetter.supervision import models as supervision
     from pacesetter.surveys.models import Campaign, Questionnaire, Response, Target
 
     account = User.objects.filter(username="reporter").first()
@@ -448,7 +591,13 @@ def fill(template, tree):
            "{claim}": getattr(projects.Claim.objects.first(), "pk", 0),
            "{road}": getattr(projects.Roadshow.objects.first(), "pk", 0),
            "{pres}": getattr(projects.Presentation.objects.first(), "pk", 0),
-           "{judge}": getattr(projects.Judge.objects.first(), "pk", 0)}
+           "{judge}": getattr(projects.Judge.objects.first(), "pk", 0),
+           "{insp}": getattr(supervision.Inspection.objects.first(), "pk", 0),
+           "{find}": getattr(supervision.Finding.objects.first(), "pk", 0),
+           "{rect}": getattr(supervision.Rectification.objects.filter(
+               finding__isnull=False).first(), "pk", 0),
+           "{ev}": getattr(supervision.Evidence.objects.first(), "pk", 0),
+           "{cat}": getattr(supervision.FindingCategory.objects.first(), "pk", 0)}
     text = json.dumps(template) if not isinstance(template, str) else template
     for key, value in ids.items():
         text = text.replace(f'"{key}"', str(value)).replace(key, str(value))
@@ -489,6 +638,11 @@ def test_lists_hold_nothing_of_other_subtrees(client, tree, outsider, a_plan):
     assert client.get("/api/v1/surveys/campaigns", headers=headers).json()["count"] == 0
     assert client.get("/api/v1/projects/portfolios", headers=headers).json()["count"] == 0
     assert client.get("/api/v1/projects/roadshows", headers=headers).json()["count"] == 0
+    for listing in ("inspections", "rectifications"):
+        assert client.get(f"/api/v1/supervision/{listing}",
+                          headers=headers).json()["count"] == 0
+    figures = client.get("/api/v1/supervision/figures", headers=headers).json()
+    assert (figures["findings"], figures["tasks"]) == (0, 0)
     assert {p["name"] for p in people} == {"李四"}
     client.force_login(outsider)
     page = client.get("/units/?q=东营").content.decode()
@@ -526,7 +680,9 @@ def test_every_api_operation_is_covered_by_the_matrix(client, tree, outsider):
                 .replace("{camp}", "{campaign_id}").replace("{port}", "{portfolio_id}")
                 .replace("{proj}", "{project_id}").replace("{running}", "{project_id}")
                 .replace("{listed}", "{project_id}").replace("{claim}", "{claim_id}")
-                .replace("{fu}", "{follow_up_id}").replace("{road}", "{roadshow_id}"))
+                .replace("{fu}", "{follow_up_id}").replace("{road}", "{roadshow_id}")
+                .replace("{insp}", "{inspection_id}").replace("{find}", "{finding_id}")
+                .replace("{rect}", "{rectification_id}"))
                for m, u, _b in API_CASES}
     lists_checked_above = {("get", "/api/v1/me"), ("get", "/api/v1/assessment/plans"),
                            ("get", "/api/v1/surveys/campaigns"),

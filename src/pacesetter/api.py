@@ -20,6 +20,7 @@ from pacesetter.orgs.api import router as orgs_router
 from pacesetter.orgs.tokens import token_user
 from pacesetter.projects.api import public_router as public_judges_router
 from pacesetter.projects.api import router as projects_router
+from pacesetter.supervision.api import router as supervision_router
 from pacesetter.surveys.api import public_router as public_surveys_router
 from pacesetter.surveys.api import router as surveys_router
 from pacesetter.validation_messages import pydantic_error_message
@@ -47,6 +48,7 @@ api.add_router("/", orgs_router)
 api.add_router("/assessment", assessment_router)
 api.add_router("/surveys", surveys_router)
 api.add_router("/projects", projects_router)
+api.add_router("/supervision", supervision_router)
 api.add_router("/public/judges", public_judges_router)
 
 

@@ -23,6 +23,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         (_("Surveys"), reverse("surveys:home")),
         (_("Projects"), reverse("projects:portfolios")),
         (_("Roadshows"), reverse("projects:roadshow_list")),
+        (_("Supervision and rectification"), reverse("supervision:inspections")),
     ]
     if scope.is_manager(user):
         items.append((_("Accounts"), reverse("orgs:account_list")))

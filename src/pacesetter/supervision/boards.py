@@ -1,0 +1,340 @@
+"""Reads of the rectification pages (read only, always scoped): the task board with its
+filters and counts, "my unit's tasks", the verification queue, the overdue and soon-due list
+that the escalation works from, and the board's workbook.
+
+The traffic light is derived (``schedule.traffic_light``); to filter and count by it in the
+database, each light is also written as a condition on the state and the deadline here
+(``light_q``), which a test holds equal to the pure function.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
+from pacesetter.orgs import scope
+from pacesetter.orgs.models import PATH_SEPARATOR, Unit
+from pacesetter.orgs.spreadsheets import cell_text, workbook_file
+from pacesetter.supervision import access, lifecycle, schedule
+from pacesetter.supervision.models import (
+    Inspection,
+    Rectification,
+    RectificationEvent,
+    RectificationState,
+)
+
+S = RectificationState
+#: The board's order of states: the lifecycle read from left to right.
+STATE_ORDER = (S.REGISTERED, S.ASSIGNED, S.ACCEPTED, S.IN_PROGRESS, S.EXTENSION_REQUESTED,
+               S.REPORTED, S.UNDER_REVIEW, S.COMPLETED, S.CLOSED)
+LIGHTS = (schedule.RED, schedule.YELLOW, schedule.GREEN, schedule.NONE)
+LIGHT_LABELS = {
+    schedule.RED: pgettext_lazy("traffic light", "Red: overdue"),
+    schedule.YELLOW: pgettext_lazy("traffic light", "Yellow: due soon"),
+    schedule.GREEN: pgettext_lazy("traffic light", "Green: on time"),
+    schedule.NONE: pgettext_lazy("traffic light", "Off: not on the clock"),
+}
+LIGHT_COLORS = {schedule.RED: "#d32f2f", schedule.YELLOW: "#f9a825",
+                schedule.GREEN: "#2e7d32", schedule.NONE: "#9e9e9e"}
+ESCALATION_LABELS = {
+    0: gettext_lazy("Not escalated"),
+    1: gettext_lazy("Escalated to the unit's leaders"),
+    2: gettext_lazy("Escalated to the department"),
+}
+#: What the supervising side does in the queue, by state.
+QUEUE_STATES = (S.REPORTED, S.UNDER_REVIEW, S.COMPLETED, S.EXTENSION_REQUESTED)
+#: How many units the board's unit filter offers.
+UNIT_OPTIONS = 500
+INSPECTION_OPTIONS = 200
+MY_TASKS_SHOWN = 20
+
+
+# ---------------------------------------------------------------------------------------------
+# a task as the pages show it
+
+
+@dataclass(frozen=True)
+class TaskView:
+    """A task with its derived light and days: ``days_left`` negative when overdue, ``None``
+    once the light is off (the task is not assigned yet, or the unit has done its part)."""
+
+    task: Rectification
+    light: str
+    days_left: int | None
+
+    @property
+    def overdue(self) -> int:
+        return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
+
+    @property
+    def light_label(self) -> str:
+        return str(LIGHT_LABELS[self.light])
+
+    @property
+    def light_color(self) -> str:
+        return LIGHT_COLORS[self.light]
+
+    @property
+    def escalation_label(self) -> str:
+        return str(ESCALATION_LABELS.get(self.task.escalation, self.task.escalation))
+
+    @property
+    def late_flags(self) -> list[str]:
+        return late_flags(self.task)
+
+
+def view_of(task: Rectification, today: datetime.date) -> TaskView:
+    open_ = task.state in lifecycle.OPEN
+    return TaskView(task=task, light=schedule.traffic_light(task.deadline, today, not open_),
+                    days_left=(task.deadline - today).days if open_ else None)
+
+
+def late_flags(task: Rectification) -> list[str]:
+    """逾期签收 / 逾期反馈 / 逾期办结, as they apply."""
+    flags = [(task.accepted_late, _("Accepted late")), (task.reported_late, _("Reported late")),
+             (task.completed_late, _("Completed late"))]
+    return [label for flag, label in flags if flag]
+
+
+def light_q(light: str, today: datetime.date) -> Q:
+    """``schedule.traffic_light`` as a database condition."""
+    open_ = Q(state__in=lifecycle.OPEN)
+    warn = today + datetime.timedelta(days=schedule.WARN_DAYS)
+    return {
+        schedule.RED: open_ & Q(deadline__lt=today),
+        schedule.YELLOW: open_ & Q(deadline__gte=today, deadline__lte=warn),
+        schedule.GREEN: open_ & Q(deadline__gt=warn),
+        schedule.NONE: ~open_,
+    }[light]
+
+
+# ---------------------------------------------------------------------------------------------
+# the board
+
+
+@dataclass(frozen=True)
+class TaskFilters:
+    """The board's filters; ``unit`` and ``inspection`` are already loaded within scope."""
+
+    unit: Unit | None = None
+    source: str = ""
+    state: str = ""
+    light: str = ""
+    inspection: Inspection | None = None
+    text: str = ""
+
+    @property
+    def active(self) -> bool:
+        return self != TaskFilters()
+
+
+def _state_rank() -> Case:
+    return Case(*(When(state=state, then=Value(rank)) for rank, state in
+                  enumerate(STATE_ORDER)), default=Value(len(STATE_ORDER)),
+                output_field=IntegerField())
+
+
+def tasks(*, actor: Any, filters: TaskFilters, today: datetime.date,
+          states: Iterable[str] = ()) -> QuerySet[Rectification]:
+    """The tasks the actor sees, filtered: ``unit`` the lead or an assisting unit in its
+    subtree, ``text`` in the serial, the content or the source's details. Ordered by the
+    lifecycle's order of states, then by deadline."""
+    found = access.rectifications_in_scope(actor)
+    if filters.unit is not None:
+        path = filters.unit.path
+        assisting = Rectification.assisting_units.through.objects.filter(
+            rectification=OuterRef("pk"), unit__path__startswith=path)
+        found = found.filter(Q(lead_unit__path__startswith=path) | Q(Exists(assisting)))
+    if filters.source:
+        found = found.filter(source=filters.source)
+    if filters.state:
+        found = found.filter(state=filters.state)
+    if filters.light:
+        found = found.filter(light_q(filters.light, today))
+    if filters.inspection is not None:
+        found = found.filter(finding__inspection=filters.inspection)
+    text = filters.text.replace("\x00", "")
+    if text:
+        found = found.filter(Q(serial__icontains=text) | Q(content__icontains=text)
+                             | Q(source_note__icontains=text))
+    if states:
+        found = found.filter(state__in=list(states))
+    return (found.select_related("owner", "lead_unit", "responsible", "finding__inspection")
+            .annotate(state_rank=_state_rank()).order_by("state_rank", "deadline", "pk"))
+
+
+def state_counts(found: QuerySet[Rectification]) -> list[tuple[str, str, int]]:
+    """(state, label, count) of every state, in the lifecycle's order. One query."""
+    counts = dict(found.order_by().values_list("state").annotate(n=Count("pk")))
+    labels = dict(S.choices)
+    return [(state, str(labels[state]), counts.get(state, 0)) for state in STATE_ORDER]
+
+
+def light_counts(found: QuerySet[Rectification], today: datetime.date
+                 ) -> list[tuple[str, str, str, int]]:
+    """(light, label, color, count) of every light. One query."""
+    counts = found.order_by().aggregate(**{
+        light: Count("pk", filter=light_q(light, today)) for light in LIGHTS})
+    return [(light, str(LIGHT_LABELS[light]), LIGHT_COLORS[light], counts[light])
+            for light in LIGHTS]
+
+
+def my_unit_tasks(*, actor: Any) -> QuerySet[Rectification]:
+    """The open tasks the actor's own unit does (they hold the unit's part, ``roles_on`` is
+    ``unit``): led by a unit they administer or report for, supervised by someone else.
+    Soonest deadline first."""
+    report = scope.report_scope(actor)
+    if report.is_empty:
+        return Rectification.objects.none()
+    return (access.rectifications_in_scope(actor)
+            .filter(report.q("lead_unit__path"), state__in=lifecycle.OPEN)
+            .exclude(scope.inspect_scope(actor).q("owner__path"))
+            .select_related("owner", "lead_unit", "responsible")
+            .order_by("deadline", "pk"))
+
+
+def unit_options(*, actor: Any) -> list[tuple[int, str]]:
+    """(id, name indented by depth) of the units worth filtering on: the lead units of the
+    tasks the actor sees and the units above them within scope, as a tree. Two queries."""
+    paths = set(access.rectifications_in_scope(actor).order_by()
+                .values_list("lead_unit__path", flat=True).distinct()[:UNIT_OPTIONS])
+    wanted: set[str] = set()
+    for path in paths:
+        codes = path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR)
+        wanted.update(PATH_SEPARATOR + PATH_SEPARATOR.join(codes[:n]) + PATH_SEPARATOR
+                      for n in range(1, len(codes) + 1))
+    units = list(Unit.objects.filter(scope.read_scope(actor).q(), path__in=wanted)
+                 .order_by("path").values_list("pk", "name", "level")[:UNIT_OPTIONS])
+    top = min((level for _pk, _name, level in units), default=1)
+    return [(pk, "\u3000" * (level - top) + name) for pk, name, level in units]
+
+
+def inspection_options(*, actor: Any) -> list[Inspection]:
+    return list(access.inspections_in_scope(actor).order_by("-starts_on", "-pk")
+                .only("pk", "title", "starts_on")[:INSPECTION_OPTIONS])
+
+
+# ---------------------------------------------------------------------------------------------
+# the verification queue and the due list
+
+
+def queue(*, actor: Any, state: str = "") -> QuerySet[Rectification]:
+    """What the supervising side must act on, oldest first (by when the task reached its
+    state): reported (take up), under review (return or complete), completed (close out),
+    extension requested (approve or decline). Only the tasks the actor supervises."""
+    supervise = scope.inspect_scope(actor)
+    if supervise.is_empty:
+        return Rectification.objects.none()
+    since = (RectificationEvent.objects.filter(rectification=OuterRef("pk"))
+             .order_by("-at", "-pk").values("at")[:1])
+    found = (access.rectifications_in_scope(actor)
+             .filter(supervise.q("owner__path"),
+                     state__in=[state] if state in QUEUE_STATES else QUEUE_STATES))
+    return (found.select_related("owner", "lead_unit", "responsible")
+            .annotate(since=Subquery(since)).order_by("since", "pk"))
+
+
+def queue_counts(*, actor: Any) -> dict[str, int]:
+    supervise = scope.inspect_scope(actor)
+    if supervise.is_empty:
+        return dict.fromkeys(QUEUE_STATES, 0)
+    counts = dict(access.rectifications_in_scope(actor)
+                  .filter(supervise.q("owner__path"), state__in=QUEUE_STATES)
+                  .order_by().values_list("state").annotate(n=Count("pk")))
+    return {state: counts.get(state, 0) for state in QUEUE_STATES}
+
+
+@dataclass(frozen=True)
+class DueView:
+    """An overdue or soon-due task as the escalation sees it: the level recorded, the level
+    due today (``schedule.escalation_due``), and when the next level falls due."""
+
+    view: TaskView
+    level_due: int
+    next_level_on: datetime.date | None
+
+    @property
+    def behind(self) -> bool:
+        """The chase has not run since the task crossed a level."""
+        return self.level_due > self.view.task.escalation
+
+
+def due(*, actor: Any, today: datetime.date, unit: Unit | None = None,
+        light: str = "") -> QuerySet[Rectification]:
+    """The open tasks that are overdue (red) or due within the warning days (yellow), the
+    most overdue first."""
+    lights = [light] if light in (schedule.RED, schedule.YELLOW) else [schedule.RED,
+                                                                         schedule.YELLOW]
+    condition = Q()
+    for name in lights:
+        condition |= light_q(name, today)
+    found = access.rectifications_in_scope(actor).filter(condition)
+    if unit is not None:
+        found = found.filter(lead_unit__path__startswith=unit.path)
+    return found.select_related("owner", "lead_unit", "responsible").order_by("deadline", "pk")
+
+
+def due_view(task: Rectification, today: datetime.date) -> DueView:
+    level = schedule.escalation_due(task.deadline, today, True, task.escalation)
+    if level >= 2:
+        next_on = None
+    elif level == 1:
+        next_on = task.deadline + datetime.timedelta(days=schedule.DEPARTMENT_AFTER_DAYS + 1)
+    else:
+        next_on = task.deadline + datetime.timedelta(days=1)
+    return DueView(view=view_of(task, today), level_due=level, next_level_on=next_on)
+
+
+# ---------------------------------------------------------------------------------------------
+# the workbook
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="B22222")
+WIDTHS = (20, 14, 20, 48, 18, 24, 12, 12, 12, 16, 10, 10, 10, 22)
+
+
+def tasks_workbook(found: QuerySet[Rectification], today: datetime.date) -> IO[bytes]:
+    """The board's tasks as filtered, one row each (read in chunks), in a temporary file.
+    Text users typed is written as text (``cell_text``), never as a formula."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Rectifications"))
+    for column, width in enumerate(WIDTHS):
+        sheet.column_dimensions[chr(ord("A") + column)].width = width
+    sheet.freeze_panes = "A2"
+    headers = [_("Serial number"), _("Source"), _("Source details"), _("Content"),
+               _("Lead unit"), _("Assisting units"), _("Person responsible"), _("Deadline"),
+               _("State"), _("Traffic light"), _("Accepted late"), _("Reported late"),
+               _("Completed late"), _("Escalation")]
+    sheet.append([cell_text(sheet, str(h), font=HEADER_FONT, fill=HEADER_FILL)
+                  for h in headers])
+    yes, no = _("Yes"), ""
+    rows = found.prefetch_related("assisting_units").iterator(chunk_size=1000)
+    for task in rows:
+        view = view_of(task, today)
+        sheet.append([cell_text(sheet, value) for value in (
+            task.serial, task.get_source_display(), task.source_note, task.content,
+            task.lead_unit.name, "、".join(u.name for u in task.assisting_units.all()),
+            task.responsible.name if task.responsible else "", task.deadline,
+            task.get_state_display(), view.light_label,
+            yes if task.accepted_late else no, yes if task.reported_late else no,
+            yes if task.completed_late else no, view.escalation_label)])
+    return workbook_file(workbook)
