@@ -23,7 +23,8 @@ from pacesetter.errors import ApplicationError
 from pacesetter.orgs import selectors as org_selectors
 from pacesetter.orgs.models import Person, Unit
 from pacesetter.projects.models import Grade, Milestone, Portfolio, Project
-from pacesetter.projects.services import ATTACHMENT_TYPES, MilestoneData, ProjectData
+from pacesetter.projects.services import MilestoneData, ProjectData
+from pacesetter.userinput import ATTACHMENT_TYPES
 
 TAG_SEPARATORS = re.compile(r"[,，、;；\n]+")
 PERSON_LABEL = re.compile(r"^(?P<name>.+?)\s*[（(](?P<unit>[^（）()]+)[）)]\s*$")

@@ -5,7 +5,6 @@ transaction, each audited."""
 from __future__ import annotations
 
 import datetime
-import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -44,6 +43,11 @@ from pacesetter.projects.models import (
     RoadshowPurpose,
     RoadshowState,
     Score,
+)
+from pacesetter.userinput import (
+    ATTACHMENT_MAX_BYTES,
+    clean_text,
+    file_problems,
 )
 
 PROJECT_FIELDS = ("code", "title", "category", "lead_unit", "co_units", "leader", "owner",
@@ -512,28 +516,14 @@ def progress_report(*, actor: Any, project: Project, text: str,
     return update
 
 
-#: What a progress report may carry: photos, PDFs, Office documents.
-ATTACHMENT_TYPES = frozenset({".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".pdf",
-                              ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".txt"})
-ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 ATTACHMENTS_PER_REPORT = 9
 
 
 def _file_problems(files: Sequence[Any]) -> list[dict[str, str]]:
-    problems = []
-    if len(files) > ATTACHMENTS_PER_REPORT:
-        problems.append({"field": "files", "message": _("Attach at most %(n)d files.")
-                         % {"n": ATTACHMENTS_PER_REPORT}})
-    for f in files:
-        suffix = "." + f.name.rsplit(".", 1)[-1].lower() if "." in f.name else ""
-        if suffix not in ATTACHMENT_TYPES:
-            problems.append({"field": "files", "message": _(
-                "“%(name)s”: attach photos, PDF or Office files.") % {"name": f.name}})
-        elif f.size > ATTACHMENT_MAX_BYTES:
-            problems.append({"field": "files", "message": _(
-                "“%(name)s” is larger than %(mb)d MB.") % {
-                "name": f.name, "mb": ATTACHMENT_MAX_BYTES // (1024 * 1024)}})
-    return problems
+    problems = [_("Attach at most %(n)d files.") % {"n": ATTACHMENTS_PER_REPORT}] if len(
+        files) > ATTACHMENTS_PER_REPORT else []
+    problems += file_problems(files, ATTACHMENT_MAX_BYTES)
+    return [{"field": "files", "message": message} for message in problems]
 
 
 @transaction.atomic
@@ -926,17 +916,6 @@ def _locked(project: Project) -> Project:
 
 def _project_path(project: Project) -> str:
     return (project.lead_unit or project.proposed_by).path
-
-
-#: Control characters that XML (docx, xlsx) and PostgreSQL refuse; text pasted from
-#: PowerPoint or Word carries some (a vertical tab for a line break).
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_text(text: str) -> str:
-    """User text as stored: stripped, its control characters (but tab and newlines) gone,
-    a vertical tab made a newline."""
-    return CONTROL.sub("", text.replace("\x0b", "\n")).strip()
 
 
 def _refuse(problems: Mapping[str, str]) -> None:

@@ -33,10 +33,8 @@ from pacesetter.projects.models import (
     Project,
     ProjectState,
 )
+from pacesetter.userinput import is_image
 
-#: The attachments that are not pictures: every other type a report takes shows as a photo.
-DOCUMENT_TYPES = frozenset({".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".txt"})
-IMAGE_TYPES = services.ATTACHMENT_TYPES - DOCUMENT_TYPES
 LOOKUP_LIMIT = 20
 SHOWN_UPDATES = 50
 
@@ -120,8 +118,8 @@ def _update_views(project: Project, titles: dict[str, str]) -> list[UpdateView]:
             update=update,
             percents=[(titles.get(key, _("(a milestone since removed)")), value)
                       for key, value in update.percents.items()],
-            photos=[a for a in attachments if _is_image(a.name)],
-            files=[a for a in attachments if not _is_image(a.name)]))
+            photos=[a for a in attachments if is_image(a.name)],
+            files=[a for a in attachments if not is_image(a.name)]))
     return views
 
 
@@ -344,10 +342,6 @@ def progress_report(request: HttpRequest, project_id: int) -> HttpResponse:
         "project": project, "form": form}, status=status)
 
 
-def _is_image(name: str) -> bool:
-    return any(name.lower().endswith(suffix) for suffix in IMAGE_TYPES)
-
-
 @login_required
 @require_GET
 def attachment_download(request: HttpRequest, project_id: int,
@@ -362,7 +356,7 @@ def attachment_download(request: HttpRequest, project_id: int,
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise NotFound(_("File not found.")) from None
-    image = _is_image(attachment.name)
+    image = is_image(attachment.name)
     content_type = mimetypes.guess_type(attachment.name)[0] or "application/octet-stream"
     response = FileResponse(handle, as_attachment=not image, filename=attachment.name,
                             content_type=content_type)

@@ -23,7 +23,6 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from pacesetter.errors import ApplicationError
 from pacesetter.orgs import selectors as org_selectors
 from pacesetter.orgs.models import Person, Unit
-from pacesetter.projects.services import ATTACHMENT_TYPES
 from pacesetter.supervision.models import (
     ChecklistItem,
     FindingCategory,
@@ -32,6 +31,7 @@ from pacesetter.supervision.models import (
     Severity,
 )
 from pacesetter.supervision.services import TargetData
+from pacesetter.userinput import ATTACHMENT_TYPES
 
 #: Between names in a list typed in one box: commas, 、, semicolons or new lines.
 SEPARATORS = re.compile(r"[,，、;；\n\r]+")

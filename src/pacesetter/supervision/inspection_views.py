@@ -35,7 +35,6 @@ from pacesetter.orgs import scope
 from pacesetter.orgs import selectors as org_selectors
 from pacesetter.orgs.models import Unit
 from pacesetter.pagination import page_of
-from pacesetter.projects.services import ATTACHMENT_TYPES
 from pacesetter.supervision import (
     access,
     documents,
@@ -58,11 +57,10 @@ from pacesetter.supervision.models import (
     Severity,
 )
 from pacesetter.surveys import selectors as survey_selectors
+from pacesetter.userinput import is_image
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-DOCUMENT_TYPES = frozenset({".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".txt"})
-IMAGE_TYPES = ATTACHMENT_TYPES - DOCUMENT_TYPES
 LOOKUP_LIMIT = 20
 ORGANIZERS_SHOWN = 500
 SOURCES_SHOWN = 200
@@ -407,10 +405,6 @@ class FindingView:
         return SEVERITY_COLORS.get(self.finding.severity, "#646a73")
 
 
-def _is_image(name: str) -> bool:
-    return any(name.lower().endswith(suffix) for suffix in IMAGE_TYPES)
-
-
 def _finding_views(findings: Sequence[Finding], today: datetime.date) -> list[FindingView]:
     views = []
     for finding in findings:
@@ -418,8 +412,8 @@ def _finding_views(findings: Sequence[Finding], today: datetime.date) -> list[Fi
         task = getattr(finding, "rectification", None)
         views.append(FindingView(
             finding=finding, light=spreadsheets.light_of(finding, today),
-            photos=[e for e in evidence if _is_image(e.name)],
-            files=[e for e in evidence if not _is_image(e.name)],
+            photos=[e for e in evidence if is_image(e.name)],
+            files=[e for e in evidence if not is_image(e.name)],
             rectification_url=_rectification_url(task.pk) if task else ""))
     return views
 
@@ -509,7 +503,7 @@ def finding_evidence(request: HttpRequest, inspection_id: int,
         handle = evidence.file.open("rb")
     except FileNotFoundError:
         raise NotFound(_("File not found.")) from None
-    image = _is_image(evidence.name)
+    image = is_image(evidence.name)
     content_type = mimetypes.guess_type(evidence.name)[0] or "application/octet-stream"
     response = FileResponse(handle, as_attachment=not image, filename=evidence.name,
                             content_type=content_type)

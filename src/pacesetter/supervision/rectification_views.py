@@ -41,9 +41,9 @@ from pacesetter.supervision.models import (
     RectificationSource,
     RectificationState,
 )
+from pacesetter.userinput import is_image
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCUMENT_TYPES = frozenset({".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".txt"})
 #: What the evidence picker offers: photos (the camera on a phone), PDF and Office files.
 FILE_ACCEPT = "image/*,.pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.txt"
 #: Where a quick action returns to (the ``back`` field of a step), by name.
@@ -66,11 +66,6 @@ def _id_or_none(value: str | None) -> int | None:
         return scope.as_id(value) if value else None
     except (TypeError, ValueError):
         return None
-
-
-def _is_image(name: str) -> bool:
-    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    return suffix not in DOCUMENT_TYPES
 
 
 def _inspection_url(inspection_id: int) -> str:
@@ -229,8 +224,8 @@ def _history(task: Rectification) -> list[EventView]:
             event=event,
             step_label=str(STEP_LABELS.get(event.step) or (step.label if step else event.step)),
             to_label=str(labels.get(event.to_state, event.to_state)),
-            photos=[e for e in evidence if _is_image(e.name)],
-            files=[e for e in evidence if not _is_image(e.name)]))
+            photos=[e for e in evidence if is_image(e.name)],
+            files=[e for e in evidence if not is_image(e.name)]))
     return views
 
 
@@ -251,8 +246,8 @@ def _task_page(request: HttpRequest, task: Rectification, *, status: int = 200,
         "assisting_units": list(task.assisting_units.all()),
         "finding": finding,
         "suggestions": list(finding.suggestions.all()) if finding else [],
-        "finding_photos": [e for e in finding_evidence if _is_image(e.name)],
-        "finding_files": [e for e in finding_evidence if not _is_image(e.name)],
+        "finding_photos": [e for e in finding_evidence if is_image(e.name)],
+        "finding_files": [e for e in finding_evidence if not is_image(e.name)],
         "inspection_url": _inspection_url(finding.inspection_id) if finding else "",
         "history": _history(task), "steps": steps, "page_error": page_error,
         "side": next(iter(roles), ""), "file_accept": FILE_ACCEPT,
@@ -325,7 +320,7 @@ def evidence(request: HttpRequest, rectification_id: int, evidence_id: int) -> F
         handle = found.file.open("rb")
     except FileNotFoundError:
         raise NotFound(_("File not found.")) from None
-    image = _is_image(found.name)
+    image = is_image(found.name)
     content_type = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
     response = FileResponse(handle, as_attachment=not image, filename=found.name,
                             content_type=content_type)

@@ -21,7 +21,6 @@ from pacesetter.audit.services import Change, entries_record, entry_record, snap
 from pacesetter.errors import Conflict, PermissionDenied, ValidationFailed
 from pacesetter.notifications.services import Message, notify_each
 from pacesetter.orgs.models import Person, Role, RoleGrant, Unit
-from pacesetter.projects.services import ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES, clean_text
 from pacesetter.supervision import access, lifecycle, schedule
 from pacesetter.supervision.models import (
     ChecklistItem,
@@ -40,6 +39,7 @@ from pacesetter.supervision.models import (
     Severity,
     Suggestion,
 )
+from pacesetter.userinput import clean_text, file_problems
 
 RECTIFICATION_FIELDS = ["serial", "source", "content", "lead_unit", "assisting_units",
                         "responsible", "measures", "deadline", "feedback_cadence", "state"]
@@ -246,7 +246,7 @@ def findings_record(*, actor: Any, inspection: Inspection,
     errors = []
     for number, (data, files) in enumerate(rows, start=1):
         problems = finding_problems(inspection, data, targets)
-        file_errors = _file_problems(files)
+        file_errors = file_problems(files)
         if file_errors:
             problems["files"] = file_errors[0]
         errors.extend({"row": number, "field": key, "message": message}
@@ -374,7 +374,7 @@ def rectification_step(*, actor: Any, rectification: Rectification, step: str,
             _("Describe what was done.")
     if found.evidence_required and not files:
         problems["files"] = _("Attach the evidence (photos or files).")
-    file_errors = _file_problems(files)
+    file_errors = file_problems(files)
     if file_errors:
         problems["files"] = file_errors[0]
     if step == "request_extension":
@@ -530,19 +530,6 @@ def _evidence_save(actor: Any, files: Sequence[Any], **owner: Any) -> None:
     for f in files:
         Evidence(file=f, name=f.name[:200], size=f.size, uploaded_by=_user_or_none(actor),
                  **owner).save()
-
-
-def _file_problems(files: Sequence[Any]) -> list[str]:
-    problems = []
-    for f in files:
-        suffix = "." + f.name.rsplit(".", 1)[-1].lower() if "." in f.name else ""
-        if suffix not in ATTACHMENT_TYPES:
-            problems.append(_("“%(name)s”: attach photos, PDF or Office files.")
-                            % {"name": f.name})
-        elif f.size > ATTACHMENT_MAX_BYTES:
-            problems.append(_("“%(name)s” is larger than %(mb)d MB.") % {
-                "name": f.name, "mb": ATTACHMENT_MAX_BYTES // (1024 * 1024)})
-    return problems
 
 
 def _refuse(problems: Mapping[str, str]) -> None:
