@@ -73,6 +73,7 @@ def state():
         list(supervision.Rectification.objects.order_by("pk").values_list(
             "state", "deadline", "requested_deadline", "content", "lead_unit_id")),
         supervision.RectificationEvent.objects.count(),
+        supervision.RecheckVerdict.objects.count(),
         AuditEntry.objects.count(),
     )
 
@@ -164,13 +165,13 @@ API_CASES = [
         "owner_id": "{B}", "title": "hijacked", "starts_on": "2026-10-01",
         "ends_on": "2026-10-02", "targets": [], "leader_id": "{pA}"}),
     ("post", "/api/v1/supervision/inspections/from-ranking", {
-        "owner_id": "{A}", "kind": "survey", "source_id": "{camp}", "bottom": 1,
+        "owner_id": "{A}", "source_kind": "survey", "source_id": "{camp}", "bottom": 1,
         "title": "hijacked", "starts_on": "2026-10-01", "ends_on": "2026-10-02"}),
     ("post", "/api/v1/supervision/inspections/from-ranking", {
-        "owner_id": "{B}", "kind": "survey", "source_id": "{camp}", "bottom": 1,
+        "owner_id": "{B}", "source_kind": "survey", "source_id": "{camp}", "bottom": 1,
         "title": "hijacked", "starts_on": "2026-10-01", "ends_on": "2026-10-02"}),
     ("post", "/api/v1/supervision/inspections/from-ranking", {
-        "owner_id": "{B}", "kind": "assessment", "source_id": "{plan}", "bottom": 1,
+        "owner_id": "{B}", "source_kind": "assessment", "source_id": "{plan}", "bottom": 1,
         "title": "hijacked", "starts_on": "2026-10-01", "ends_on": "2026-10-02"}),
     ("get", "/api/v1/supervision/inspections/{insp}", None),
     ("post", "/api/v1/supervision/inspections/{insp}/state", {"state": "concluded"}),
@@ -197,6 +198,9 @@ API_CASES = [
                                                                 "note": "hijacked"}),
     ("post", "/api/v1/supervision/rectifications/{rect}/steps/with-files", {}),
     ("get", "/api/v1/supervision/figures?unit={A}", None),
+    ("get", "/api/v1/supervision/inspections/{re}/recheck", None),
+    ("post", "/api/v1/supervision/inspections/{re}/recheck", {
+        "finding_id": "{closed}", "verdict": "reopened", "note": "hijacked"}),
 ]
 # Public by design: the link token is the capability, and anyone holding it may answer.
 PUBLIC_OPERATIONS = {("post", "/api/v1/public/surveys/{link_token}/responses"),
@@ -380,6 +384,9 @@ PAGE_CASES = [
     ("get", "/inspections/{insp}/findings.xlsx", None),
     ("get", "/inspections/{insp}/report.docx", None),
     ("get", "/inspections/{insp}/evidence/{ev}/", None),
+    ("get", "/inspections/{re}/", None),
+    ("post", "/inspections/{re}/recheck/{closed}/", {"verdict": "reopened",
+                                                     "note": "hijacked"}),
     ("get", "/inspections/categories/?owner={A}", None),
     ("post", "/inspections/categories/", {"owner": "{A}", "names": "hijacked"}),
     ("post", "/inspections/new/", {"owner": "{A}", "title": "hijacked", "kind": "inspection",
@@ -449,7 +456,8 @@ def _a_supervision(tree, county_admin):
     """County A inspects its township A1 ({insp}) with a checklist and its category list
     ({cat}); a finding ({find}) with a suggestion and a photo ({ev}) yields a rectification
     ({rect}) the township has accepted and is working on (in progress, so every step can be
-    tried); and a second task registered from a leader's instruction."""
+    tried); a second task registered from a leader's instruction; a second finding
+    ({closed}) closed out, and a re-check ({re}) that revisits it."""
     import datetime
 
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -483,6 +491,21 @@ def _a_supervision(tree, county_admin):
         actor=county_admin, owner=tree.county_a, source="leader", content="落实书记批示",
         lead_unit=tree.township_a1, deadline=today + datetime.timedelta(days=20),
         source_note="书记批示")
+    closed = supervision_services.finding_record(
+        actor=county_admin, inspection=inspection,
+        data=FindingData(tree.township_a1, "党员档案缺页", "minor", category)).rectification
+    for step, actor in (("assign", county_admin), ("accept", township), ("start", township)):
+        closed = supervision_services.rectification_step(actor=actor, rectification=closed,
+                                                         step=step)
+    closed = supervision_services.rectification_step(
+        actor=township, rectification=closed, step="report", note="已补齐",
+        files=[SimpleUploadedFile("档案.jpg", b"\xff\xd8\xff photo")])
+    for step in ("review", "complete", "close"):
+        closed = supervision_services.rectification_step(actor=county_admin,
+                                                         rectification=closed, step=step)
+    supervision_services.inspection_create(
+        actor=county_admin, owner=tree.county_a, title="乡镇督查回头看", kind="recheck",
+        rechecks=inspection, starts_on=today, ends_on=today, targets=[])
 
 
 def _a_project(tree, county_admin):
@@ -558,6 +581,14 @@ def _a_campaign(tree, county_admin):
 
 
 def fill(template, tree):
+    text = json.dumps(template) if not isinstance(template, str) else template
+    for key, value in world_ids(tree).items():
+        text = text.replace(f'"{key}"', str(value)).replace(key, str(value))
+    return json.loads(text) if not isinstance(template, str) else text
+
+
+def world_ids(tree):
+    """The placeholders of the cases and the ids they stand for in the world."""
     from pacesetter.assessment.models import AssessmentPlan, Attachment, Indicator, ListEntry
     from pacesetter.exports.models import ExportJob
     from pacesetter.orgs.models import User
@@ -592,16 +623,23 @@ def fill(template, tree):
            "{road}": getattr(projects.Roadshow.objects.first(), "pk", 0),
            "{pres}": getattr(projects.Presentation.objects.first(), "pk", 0),
            "{judge}": getattr(projects.Judge.objects.first(), "pk", 0),
-           "{insp}": getattr(supervision.Inspection.objects.first(), "pk", 0),
+           "{insp}": getattr(supervision.Inspection.objects.filter(
+               kind="inspection").first(), "pk", 0),
+           "{re}": getattr(supervision.Inspection.objects.filter(kind="recheck").first(),
+                           "pk", 0),
            "{find}": getattr(supervision.Finding.objects.first(), "pk", 0),
+           "{closed}": getattr(supervision.Finding.objects.filter(
+               rectification__state="closed").first(), "pk", 0),
            "{rect}": getattr(supervision.Rectification.objects.filter(
-               finding__isnull=False).first(), "pk", 0),
+               finding__isnull=False, state="in_progress").first(), "pk", 0),
            "{ev}": getattr(supervision.Evidence.objects.first(), "pk", 0),
            "{cat}": getattr(supervision.FindingCategory.objects.first(), "pk", 0)}
-    text = json.dumps(template) if not isinstance(template, str) else template
-    for key, value in ids.items():
-        text = text.replace(f'"{key}"', str(value)).replace(key, str(value))
-    return json.loads(text) if not isinstance(template, str) else text
+    return ids
+
+
+def test_every_placeholder_names_an_object_of_the_world(tree, reporter, a_plan):
+    """A case whose id names nothing would be refused for that, not for its scope."""
+    assert [key for key, pk in world_ids(tree).items() if not pk] == []
 
 
 @pytest.mark.parametrize(("method", "url", "body"), API_CASES)
@@ -682,6 +720,7 @@ def test_every_api_operation_is_covered_by_the_matrix(client, tree, outsider):
                 .replace("{listed}", "{project_id}").replace("{claim}", "{claim_id}")
                 .replace("{fu}", "{follow_up_id}").replace("{road}", "{roadshow_id}")
                 .replace("{insp}", "{inspection_id}").replace("{find}", "{finding_id}")
+                .replace("{re}", "{inspection_id}")
                 .replace("{rect}", "{rectification_id}"))
                for m, u, _b in API_CASES}
     lists_checked_above = {("get", "/api/v1/me"), ("get", "/api/v1/assessment/plans"),

@@ -26,6 +26,11 @@ def inspector(tree):
 
 
 @pytest.fixture
+def county_b_admin(tree):
+    return user_with_role(Role.ORG_ADMIN, tree.county_b, username="county_b_admin")
+
+
+@pytest.fixture
 def categories(tree, province_admin):
     return services.categories_set(actor=province_admin, owner=tree.province,
                                    names=["基层组织建设", "干部队伍建设", "作风建设"])
@@ -52,3 +57,40 @@ def finding(inspection, inspector, tree, categories):
 @pytest.fixture
 def task(finding):
     return finding.rectification
+
+
+def close_out(task, supervisor, unit):
+    """Take a registered task through its whole lifecycle to its close-out."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    for name, by in (("assign", supervisor), ("accept", unit), ("start", unit)):
+        task = services.rectification_step(actor=by, rectification=task, step=name)
+    task = services.rectification_step(
+        actor=unit, rectification=task, step="report", note="已整改",
+        files=[SimpleUploadedFile("整改后.jpg", b"\xff\xd8\xff photo")])
+    for name in ("review", "complete", "close"):
+        task = services.rectification_step(actor=supervisor, rectification=task, step=name)
+    return task
+
+
+@pytest.fixture
+def rechecked(inspection, finding, inspector, county_admin, tree):
+    """The inspection, concluded: two findings at county A closed out (numbers 1 and 2), one
+    at county B still open (number 3)."""
+    second = services.finding_record(actor=inspector, inspection=inspection, data=FindingData(
+        unit=tree.county_a, description="党员发展档案缺页", severity="minor"))
+    services.finding_record(actor=inspector, inspection=inspection, data=FindingData(
+        unit=tree.county_b, description="阵地建设不达标"))
+    for found in (finding, second):
+        close_out(found.rectification, inspector, county_admin)
+    services.inspection_move(actor=inspector, inspection=inspection, state="under_way")
+    services.inspection_move(actor=inspector, inspection=inspection, state="concluded")
+    return inspection
+
+
+@pytest.fixture
+def recheck(rechecked, province_admin):
+    """A re-check (回头看) of it; its targets are left to the service: county A only."""
+    return services.inspection_create(
+        actor=province_admin, owner=rechecked.owner, title="满意度后进县督查回头看",
+        kind="recheck", rechecks=rechecked, starts_on=TODAY, ends_on=days(3), targets=[])

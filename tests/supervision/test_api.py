@@ -59,11 +59,6 @@ def city2_admin(tree):
     return user_with_role(Role.ORG_ADMIN, tree.city2, username="city2_admin")
 
 
-@pytest.fixture
-def county_b_admin(tree):
-    return user_with_role(Role.ORG_ADMIN, tree.county_b, username="county_b_admin")
-
-
 def plan_body(tree, **changes):
     body = {"owner_id": tree.province.pk, "title": "作风建设专项督查",
             "starts_on": str(TODAY), "ends_on": str(days(4)), "purpose": "查找突出问题",
@@ -171,7 +166,7 @@ def test_an_inspection_starts_from_the_bottom_of_a_survey_ranking(client, tree, 
     for n in range(6):
         submit(link_a, f"a{n}", {"A1": "bmy", "B1": "bmy"})
         submit(link_b, f"b{n}", {"A1": "my", "B1": "my"})
-    body = {"owner_id": tree.province.pk, "kind": "survey", "source_id": campaign.pk,
+    body = {"owner_id": tree.province.pk, "source_kind": "survey", "source_id": campaign.pk,
             "bottom": 1, "title": "满意度后进单位督查", "starts_on": str(TODAY),
             "ends_on": str(days(3)), "checklist": [{"code": "C1", "text": "整改落实"}]}
     # when
@@ -187,15 +182,16 @@ def test_an_inspection_starts_from_the_bottom_of_a_survey_ranking(client, tree, 
     # and: the bottom may be given per ranking group
     group = target.figures["group"]
     per_group = call(client, province_admin, "post", "/inspections/from-ranking",
-                     {**body, "bottom": {group: 2}})
+                     {**body, "bottom": {group: 2}, "kind": "guidance"})
     assert per_group.status_code == 201
+    assert (inspection.kind, per_group.json()["kind"]) == ("inspection", "guidance")
     assert [t["unit_name"] for t in per_group.json()["targets"]] == ["东营区", "河口区"]
 
 
 def test_a_ranking_with_nobody_ranked_or_out_of_scope_starts_nothing(
         client, tree, campaign, province_admin, city2_admin):
     before = counts()
-    body = {"owner_id": tree.province.pk, "kind": "survey", "source_id": campaign.pk,
+    body = {"owner_id": tree.province.pk, "source_kind": "survey", "source_id": campaign.pk,
             "bottom": 1, "title": "督查", "starts_on": str(TODAY), "ends_on": str(TODAY)}
     empty = call(client, province_admin, "post", "/inspections/from-ranking", body)
     assert empty.status_code == 422
@@ -204,10 +200,10 @@ def test_a_ranking_with_nobody_ranked_or_out_of_scope_starts_nothing(
                      {**body, "owner_id": tree.city2.pk})
     assert elsewhere.status_code == 404
     bad_bottom = call(client, province_admin, "post", "/inspections/from-ranking",
-                      {**body, "bottom": 0, "kind": "rumor"})
+                      {**body, "bottom": 0, "source_kind": "rumor"})
     assert bad_bottom.status_code == 422
     assert errors_of(bad_bottom)["bottom"] == "该值无效。"
-    assert errors_of(bad_bottom)["kind"].startswith("请从以下选项中选择：'survey'")
+    assert errors_of(bad_bottom)["source_kind"].startswith("请从以下选项中选择：'survey'")
     assert counts() == before
 
 
@@ -309,6 +305,59 @@ def test_a_visited_unit_sees_its_own_findings_only(client, tree, inspection, fin
     one = call(client, inspector, "get", f"/findings/{finding.pk}").json()
     assert one["suggestions"] == ["建立会议记录月检制度", "开展专项培训"]
     assert call(client, county_b_admin, "get", f"/findings/{finding.pk}").status_code == 404
+
+
+# ---------------------------------------------------------------------------------------------
+# re-checks (回头看)
+
+
+def test_a_recheck_is_planned_and_judges_the_closed_out_findings(
+        client, tree, rechecked, province_admin, inspector):
+    # given: a re-check planned with its targets left to the service
+    planned = call(client, province_admin, "post", "/inspections", plan_body(
+        tree, title="回头看", kind="recheck", rechecks_id=rechecked.pk, targets=[]))
+    assert planned.status_code == 201, planned.content
+    recheck_id = planned.json()["id"]
+    assert [t["unit_id"] for t in planned.json()["targets"]] == [tree.county_a.pk]
+    first, second = rechecked.findings.get(number=1), rechecked.findings.get(number=2)
+    # when
+    holds = call(client, inspector, "post", f"/inspections/{recheck_id}/recheck",
+                 {"finding_id": first.pk, "verdict": "holds"})
+    back = call(client, inspector, "post", f"/inspections/{recheck_id}/recheck",
+                {"finding_id": second.pk, "verdict": "reopened", "note": "档案再次缺页",
+                 "deadline": str(days(20))})
+    # then
+    assert holds.status_code == back.status_code == 201, back.content
+    assert (holds.json()["verdict_label"], holds.json()["rectification_state"]) == (
+        "整改到位", "closed")
+    assert (back.json()["verdict"], back.json()["rectification_state"]) == (
+        "reopened", "in_progress")
+    detail = call(client, inspector, "get", f"/inspections/{recheck_id}/recheck").json()
+    assert detail["rechecks_id"] == rechecked.pk
+    assert [(i["number"], i["verdict"]) for i in detail["items"]] == [
+        (1, "holds"), (2, "reopened")]
+    assert (detail["figures"]["holds"], detail["figures"]["reopened"]) == (1, 1)
+    assert detail["figures"]["summary"].startswith("回头看问题 2 个：整改到位 1 个")
+
+
+def test_a_bad_verdict_is_refused_naming_its_field_and_changes_nothing(
+        client, recheck, rechecked, inspector, county_admin):
+    second = rechecked.findings.get(number=2)
+    before = counts()
+    url = f"/inspections/{recheck.pk}/recheck"
+    no_reason = call(client, inspector, "post", url,
+                     {"finding_id": second.pk, "verdict": "reopened"})
+    assert no_reason.status_code == 422
+    assert errors_of(no_reason) == {"note": "请写明回头看发现的情况。"}
+    unknown = call(client, inspector, "post", url, {"finding_id": second.pk, "verdict": "meh"})
+    assert unknown.status_code == 422 and "verdict" in errors_of(unknown)
+    by_unit = call(client, county_admin, "post", url,
+                   {"finding_id": second.pk, "verdict": "holds"})
+    assert by_unit.status_code == 403
+    not_a_recheck = call(client, inspector, "post", f"/inspections/{rechecked.pk}/recheck",
+                         {"finding_id": second.pk, "verdict": "holds"})
+    assert not_a_recheck.status_code == 404
+    assert counts() == before and not recheck.verdicts.exists()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -25,7 +25,8 @@ def loaded(django_db_setup, django_db_blocker):
 
 @pytest.mark.django_db
 def test_the_bottom_of_the_survey_is_inspected_with_86_findings_and_94_suggestions(loaded):
-    assert loaded == {"findings": 86, "suggestions": 94, "rectifications": 89}
+    assert loaded == {"findings": 86, "suggestions": 94, "rectifications": 89,
+                      "recheck_verdicts": 12}
     inspection = Inspection.objects.get(title=demo.TITLE)
     groups = [t.figures["group"] for t in inspection.targets.all()]
     assert (groups.count("市地"), groups.count("县(市)")) == (3, 10)
@@ -52,6 +53,20 @@ def test_tasks_are_in_every_state_some_overdue_and_escalated(loaded):
 
 
 @pytest.mark.django_db
+def test_a_recheck_is_under_way_with_rectifications_that_hold_and_two_reopened(loaded):
+    from pacesetter.orgs.models import User
+
+    recheck = Inspection.objects.get(title=demo.RECHECK_TITLE)
+    items = selectors.recheck_items(actor=User.objects.get(username="sheng"), recheck=recheck)
+    figures = selectors.recheck_figures(items)
+    assert (figures.holds, figures.reopened, figures.awaiting) == (10, 2, 4)
+    reopened = [i.task for i in items if i.verdict and i.verdict.verdict == "reopened"]
+    assert {t.state for t in reopened} == {"in_progress"}
+    assert all(t.events.filter(step="reopen").exists() for t in reopened)
+
+
+@pytest.mark.django_db
 def test_a_second_load_adds_nothing(loaded):
-    assert demo.load() == {"findings": 0, "suggestions": 0, "rectifications": 0}
+    assert demo.load() == {"findings": 0, "suggestions": 0, "rectifications": 0,
+                           "recheck_verdicts": 0}
     assert Finding.objects.count() == 86

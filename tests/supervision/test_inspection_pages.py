@@ -227,14 +227,14 @@ def test_an_inspection_is_planned_from_the_bottom_of_the_ranking(client, answere
     client.force_login(province_admin)
     answer = client.post("/inspections/new/from-ranking/", {
         "source": f"survey:{answered.pk}", "bottom": "1", "owner": tree.province.pk,
-        "title": "满意度后进单位督查", "starts_on": f"{TODAY:%Y-%m-%d}",
+        "title": "满意度后进单位督导", "kind": "guidance", "starts_on": f"{TODAY:%Y-%m-%d}",
         "ends_on": f"{days(2):%Y-%m-%d}", "leader": "", "members": "",
         "cl_code": ["C1"], "cl_text": ["群众意见整改"]})
     inspection = Inspection.objects.get()
     assert answer.status_code == 302
     (target,) = inspection.targets.all()
     assert target.unit == tree.county_a and "县级满意度测评" in target.reason
-    assert inspection.source["kind"] == "survey"
+    assert inspection.source["kind"] == "survey" and inspection.kind == "guidance"
     page = text_of(client.get(f"/inspections/{inspection.pk}/"))
     assert "县级满意度测评" in page
 
@@ -258,7 +258,8 @@ def test_the_targets_must_lie_under_the_organizer_chosen(client, answered, tree,
     client.force_login(province_admin)
     answer = client.post("/inspections/new/from-ranking/", {
         "source": f"survey:{answered.pk}", "bottom": "1", "owner": tree.city2.pk,
-        "title": "跨市督查", "starts_on": f"{TODAY:%Y-%m-%d}", "ends_on": f"{days(2):%Y-%m-%d}"})
+        "title": "跨市督查", "kind": "inspection", "starts_on": f"{TODAY:%Y-%m-%d}",
+        "ends_on": f"{days(2):%Y-%m-%d}"})
     assert answer.status_code == 422
     assert "只能检查组织单位下属的单位。" in text_of(answer)
     assert not Inspection.objects.exists()
@@ -354,6 +355,71 @@ def test_the_supervisor_starts_and_concludes_the_inspection(client, inspection,
         "unit": tree.county_a.pk, "severity": "minor", "description": "补充问题"})
     assert late.status_code == 422 and "该督查已结束，不能再录入问题。" in text_of(late)
     assert not Finding.objects.exists()
+
+
+# --- re-checks (回头看) ------------------------------------------------------------------------
+
+def test_a_concluded_inspection_offers_a_recheck_prefilled(client, rechecked, province_admin,
+                                                           tree):
+    client.force_login(province_admin)
+    page = text_of(client.get(f"/inspections/{rechecked.pk}/"))
+    link = re.search(r'id="plan-recheck" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    form = client.get(link).context["form"]
+    assert (form.initial["kind"], form.initial["rechecks"]) == ("recheck", rechecked.pk)
+    assert form.initial["title"] == "满意度后进县督查“回头看”"
+    # when: planned with the targets left blank
+    answer = client.post("/inspections/new/", plan_post(
+        tree, title="满意度后进县督查“回头看”", kind="recheck", rechecks=rechecked.pk,
+        targets=""))
+    # then: it visits the unit with closed-out findings
+    assert answer.status_code == 302
+    recheck = Inspection.objects.get(kind="recheck")
+    assert [t.unit for t in recheck.targets.all()] == [tree.county_a]
+
+
+def test_the_recheck_page_records_verdicts_and_reopens_a_problem_back(
+        client, recheck, rechecked, inspector):
+    client.force_login(inspector)
+    page = text_of(client.get(f"/inspections/{recheck.pk}/"))
+    assert re.findall(r'<tr data-number="(\d+)" id="recheck-', page) == ["1", "2"]
+    assert page.count('name="holds"') == 2
+    first, second = rechecked.findings.get(number=1), rechecked.findings.get(number=2)
+    # when
+    holds = client.post(f"/inspections/{recheck.pk}/recheck/{first.pk}/", {"verdict": "holds"})
+    back = client.post(f"/inspections/{recheck.pk}/recheck/{second.pk}/",
+                       {"verdict": "reopened", "note": "档案再次缺页",
+                        "deadline": f"{days(20):%Y-%m-%d}"})
+    # then
+    assert holds.status_code == back.status_code == 302
+    assert back["Location"].endswith("#recheck")
+    task = Rectification.objects.get(finding=second)
+    assert (task.state, task.deadline) == ("in_progress", days(20))
+    page = text_of(client.get(f"/inspections/{recheck.pk}/"))
+    assert ("回头看问题 2 个：整改到位 1 个，问题反弹重新整改 1 个，已销号待核查 0 个，"
+            "尚未销号 0 个。") in page
+    assert "档案再次缺页" in page and 'name="holds"' not in page
+
+
+def test_a_reopen_without_its_reason_is_refused_in_chinese_and_changes_nothing(
+        client, recheck, rechecked, inspector):
+    client.force_login(inspector)
+    second = rechecked.findings.get(number=2)
+    answer = client.post(f"/inspections/{recheck.pk}/recheck/{second.pk}/",
+                         {"verdict": "reopened", "note": " "}, follow=True)
+    assert "问题 2：请写明回头看发现的情况。" in text_of(answer)
+    assert Rectification.objects.get(finding=second).state == "closed"
+    assert not recheck.verdicts.exists()
+
+
+def test_the_rechecked_unit_reads_the_verdicts_but_gives_none(client, recheck, rechecked,
+                                                              county_admin):
+    client.force_login(county_admin)
+    page = text_of(client.get(f"/inspections/{recheck.pk}/"))
+    assert "已销号问题回头看" in page and 'name="holds"' not in page and "待核查" in page
+    first = rechecked.findings.get(number=1)
+    answer = client.post(f"/inspections/{recheck.pk}/recheck/{first.pk}/", {"verdict": "holds"})
+    assert answer.status_code == 403
+    assert not recheck.verdicts.exists()
 
 
 # --- findings on a phone ----------------------------------------------------------------------

@@ -6,7 +6,7 @@ from pacesetter.assessment import services as assessment_services
 from pacesetter.errors import NotFound, ValidationFailed
 from pacesetter.supervision import selectors, services
 from pacesetter.supervision.models import Rectification
-from pacesetter.supervision.services import FindingData
+from pacesetter.supervision.services import FindingData, TargetData
 from tests.assessment.conftest import figures
 from tests.supervision.conftest import TODAY, days
 from tests.surveys.conftest import submit
@@ -22,7 +22,7 @@ def test_the_bottom_of_a_survey_becomes_the_inspections_targets(campaign, tree,
         submit(link_b, f"b{n}", {"A1": "my", "B1": "my"})
     # when
     inspection = services.inspection_from_ranking(
-        actor=province_admin, owner=tree.province, kind="survey", source_id=campaign.pk,
+        actor=province_admin, owner=tree.province, source_kind="survey", source_id=campaign.pk,
         bottom=1, title="满意度后进单位督查", starts_on=TODAY, ends_on=days(3))
     # then
     (target,) = inspection.targets.all()
@@ -59,7 +59,7 @@ def test_a_ranking_out_of_scope_is_not_found_and_an_empty_one_is_refused(
         selectors.survey_bottom(actor=other_city, campaign_id=campaign.pk, bottom=1)
     with pytest.raises(ValidationFailed):  # nobody has answered: nobody is ranked
         services.inspection_from_ranking(
-            actor=province_admin, owner=tree.province, kind="survey", source_id=campaign.pk,
+            actor=province_admin, owner=tree.province, source_kind="survey", source_id=campaign.pk,
             bottom=1, title="督查", starts_on=TODAY, ends_on=TODAY)
 
 
@@ -84,7 +84,39 @@ def test_the_figures_count_the_loop_and_word_the_summary(inspection, inspector, 
     assert (whole.rectified, whole.rectified_on_time, whole.open, whole.late) == (1, 1, 1, 1)
     assert whole.rectification_rate == 33.3 and whole.on_time_rate == 100.0
     assert whole.lights == {"green": 0, "yellow": 0, "red": 1, "none": 2}
-    assert whole.summary() == ("指出问题 3 个，提出整改建议 3 条；已整改 1 个（整改率 33.30%），"
+    assert whole.summary() == ("指出问题 3 个，提出整改建议 3 条；已整改 1 个（整改率 33.3%），"
                                "整改中 1 个，逾期 1 个。")
     county_a = selectors.inspection_figures(actor=county_admin, inspection=inspection)
     assert (county_a.findings, county_a.tasks) == (2, 2)  # county B's are not its to see
+
+
+# --- re-checks --------------------------------------------------------------------------------
+
+def test_a_recheck_lists_the_findings_at_its_targets_with_what_is_left_to_judge(
+        rechecked, province_admin, inspector, tree):
+    # given: a re-check of both counties (county B's finding is not closed out)
+    recheck = services.inspection_create(
+        actor=province_admin, owner=tree.province, title="回头看", kind="recheck",
+        rechecks=rechecked, starts_on=TODAY, ends_on=TODAY,
+        targets=[TargetData(tree.county_a), TargetData(tree.county_b)])
+    services.recheck_verdict_record(actor=inspector, recheck=recheck,
+                                    finding=rechecked.findings.get(number=1), verdict="holds")
+    # when
+    items = selectors.recheck_items(actor=inspector, recheck=recheck)
+    figures = selectors.recheck_figures(items)
+    # then
+    assert [(i.finding.number, i.awaiting_verdict) for i in items] == [
+        (1, False), (2, True), (3, False)]
+    assert (figures.findings, figures.holds, figures.reopened, figures.awaiting,
+            figures.unfinished) == (3, 1, 0, 1, 1)
+    assert items[1].reopen_deadline == days(60)  # minor
+
+
+def test_a_rechecked_unit_sees_its_own_findings_only(rechecked, province_admin, tree,
+                                                     county_b_admin):
+    recheck = services.inspection_create(
+        actor=province_admin, owner=tree.province, title="回头看", kind="recheck",
+        rechecks=rechecked, starts_on=TODAY, ends_on=TODAY,
+        targets=[TargetData(tree.county_a), TargetData(tree.county_b)])
+    items = selectors.recheck_items(actor=county_b_admin, recheck=recheck)
+    assert [i.finding.number for i in items] == [3]

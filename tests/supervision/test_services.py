@@ -280,3 +280,96 @@ def test_the_escalate_command_and_the_beat_task_chase_overdue_tasks(
     call_command("escalate", "--today", str(days(10)), stdout=out)
     assert Rectification.objects.get(pk=task.pk).escalation == 2
     assert settings.CELERY_BEAT_SCHEDULE["supervision-escalate"]["task"] == tasks.escalate_due.name
+
+
+# --- re-checks (回头看) ---------------------------------------------------------------------------
+
+def test_a_recheck_visits_the_units_with_closed_out_findings(recheck, tree):
+    (target,) = recheck.targets.all()
+    assert target.unit == tree.county_a  # county B's finding is still open
+    assert target.reason == "2 个已销号问题待回头看"
+
+
+def test_a_recheck_names_the_inspection_it_revisits_and_only_a_recheck_does(
+        rechecked, province_admin, tree):
+    plan = {"actor": province_admin, "owner": tree.province, "title": "回头看",
+            "starts_on": TODAY, "ends_on": TODAY, "targets": [TargetData(tree.county_a)]}
+    with pytest.raises(ValidationFailed) as unnamed:
+        services.inspection_create(kind="recheck", **plan)
+    with pytest.raises(ValidationFailed) as not_a_recheck:
+        services.inspection_create(kind="inspection", rechecks=rechecked, **plan)
+    assert unnamed.value.extra["errors"][0]["field"] == "rechecks"
+    assert not_a_recheck.value.extra["errors"][0]["field"] == "rechecks"
+
+
+def test_a_rectification_that_holds_is_recorded_and_the_task_stays_closed(
+        recheck, rechecked, inspector):
+    first = rechecked.findings.get(number=1)
+    verdict = services.recheck_verdict_record(actor=inspector, recheck=recheck, finding=first,
+                                              verdict="holds")
+    assert verdict.get_verdict_display() == "整改到位"
+    assert Rectification.objects.get(finding=first).state == S.CLOSED
+    entry = AuditEntry.objects.filter(object_id=str(first.pk)).latest("pk")
+    assert entry.after["verdict"] == "holds" and entry.after["recheck"] == recheck.title
+
+
+def test_a_problem_back_reopens_its_task_with_the_reason_and_a_new_deadline(
+        recheck, rechecked, inspector, county_admin):
+    second = rechecked.findings.get(number=2)  # minor: 60 days by default
+    services.recheck_verdict_record(actor=inspector, recheck=recheck, finding=second,
+                                    verdict="reopened", note="档案再次缺页")
+    task = Rectification.objects.get(finding=second)
+    assert task.state == S.IN_PROGRESS and task.closed_at is None
+    assert task.deadline == days(60) and task.escalation == 0
+    reopened = task.events.get(step="reopen")
+    assert reopened.note == "回头看“满意度后进县督查回头看”：档案再次缺页"
+    assert reopened.deadline == days(60)
+    assert Notification.objects.filter(recipient=county_admin,
+                                       kind="supervision.reopen").exists()
+    # and the unit can take it up again
+    task = step(county_admin, task, "report", note="补齐", files=[photo()])
+    assert task.state == S.REPORTED
+
+
+def test_a_reopened_task_may_be_given_its_deadline(recheck, rechecked, inspector):
+    first = rechecked.findings.get(number=1)
+    with pytest.raises(ValidationFailed) as past:
+        services.recheck_verdict_record(actor=inspector, recheck=recheck, finding=first,
+                                        verdict="reopened", note="反弹", deadline=TODAY)
+    assert past.value.extra["errors"][0]["field"] == "deadline"
+    services.recheck_verdict_record(actor=inspector, recheck=recheck, finding=first,
+                                    verdict="reopened", note="反弹", deadline=days(10))
+    assert Rectification.objects.get(finding=first).deadline == days(10)
+
+
+def test_a_verdict_is_refused_when_it_does_not_fit_and_nothing_changes(
+        recheck, rechecked, inspection, inspector, county_admin, province_admin):
+    first, second, open_one = (rechecked.findings.get(number=n) for n in (1, 2, 3))
+
+    def refused(error, actor=inspector, on=recheck, finding=first, **given):
+        before = (list(Rectification.objects.values_list("state", "deadline")),
+                  recheck.verdicts.count())
+        with pytest.raises(error):
+            services.recheck_verdict_record(actor=actor, recheck=on, finding=finding,
+                                            **{"verdict": "holds", **given})
+        assert before == (list(Rectification.objects.values_list("state", "deadline")),
+                          recheck.verdicts.count())
+
+    refused(PermissionDenied, actor=county_admin)  # the unit does not judge its own work
+    refused(ValidationFailed, verdict="maybe")
+    refused(ValidationFailed, verdict="reopened", note="  ")  # reopening needs the reason
+    refused(Conflict, on=inspection)  # not a re-check
+    refused(ValidationFailed, finding=open_one)  # county B is not a target of the re-check
+    services.recheck_verdict_record(actor=inspector, recheck=recheck, finding=first,
+                                    verdict="holds")
+    refused(Conflict)  # judged already
+    services.recheck_verdict_record(actor=inspector, recheck=recheck, finding=second,
+                                    verdict="reopened", note="反弹")
+    later = services.inspection_create(
+        actor=province_admin, owner=rechecked.owner, title="二次回头看", kind="recheck",
+        rechecks=rechecked, starts_on=TODAY, ends_on=TODAY,
+        targets=[TargetData(second.unit)])
+    refused(Conflict, on=later, finding=second)  # reopened: not closed out any more
+    services.inspection_move(actor=inspector, inspection=later, state="under_way")
+    services.inspection_move(actor=inspector, inspection=later, state="concluded")
+    refused(Conflict, on=later, finding=first)  # a concluded re-check judges no more

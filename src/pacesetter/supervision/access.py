@@ -52,6 +52,14 @@ def findings_in_scope(actor: Any) -> QuerySet[Finding]:
     return Finding.objects.filter(Q(read.q("inspection__owner__path")) | Q(read.q("unit__path")))
 
 
+def get_finding_in_scope(actor: Any, finding_id: Any) -> Finding:
+    try:
+        return findings_in_scope(actor).select_related("unit", "inspection").get(
+            pk=scope.as_id(finding_id))
+    except (Finding.DoesNotExist, TypeError, ValueError):
+        raise NotFound(_("Finding not found.")) from None
+
+
 def rectifications_in_scope(actor: Any) -> QuerySet[Rectification]:
     read = scope.read_scope(actor)
     assisting = Rectification.assisting_units.through.objects.filter(

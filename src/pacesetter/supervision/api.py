@@ -35,6 +35,7 @@ from pacesetter.supervision.models import (
     Finding,
     FindingCategory,
     Inspection,
+    InspectionKind,
     InspectionTarget,
     Rectification,
 )
@@ -52,12 +53,15 @@ from pacesetter.supervision.schemas import (
     InspectionIn,
     InspectionOut,
     InspectionStateIn,
+    RecheckItemOut,
+    RecheckOut,
     RectificationDetailOut,
     RectificationFilter,
     RectificationIn,
     RectificationOut,
     StepFormIn,
     StepIn,
+    VerdictIn,
 )
 from pacesetter.supervision.services import FindingData, TargetData
 from pacesetter.validation_messages import pydantic_error_message
@@ -132,7 +136,8 @@ def inspection_from_ranking(request: HttpRequest, payload: FromRankingIn) -> Any
     owner = scope.get_unit_in_scope(request.user, payload.owner_id)
     with _api_field_names():
         inspection = services.inspection_from_ranking(
-            actor=request.user, owner=owner, kind=payload.kind, source_id=payload.source_id,
+            actor=request.user, owner=owner, source_kind=payload.source_kind,
+            source_id=payload.source_id, kind=payload.kind,
             bottom=payload.bottom, title=payload.title, starts_on=payload.starts_on,
             ends_on=payload.ends_on, **_plan(request.user, payload))
     return Status(201, _inspection_full(request.user, inspection.pk))
@@ -311,11 +316,43 @@ def _finding_data(actor: Any, inspection: Inspection,
 @router.get("/findings/{finding_id}", response=FindingOut,
             summary="A finding with its suggestions, evidence and task")
 def finding_detail(request: HttpRequest, finding_id: int) -> Any:
-    try:
-        return _findings(access.findings_in_scope(request.user)).get(
-            pk=scope.as_id(finding_id))
-    except (Finding.DoesNotExist, TypeError, ValueError):
-        raise NotFound(_("Not found.")) from None
+    found = access.get_finding_in_scope(request.user, finding_id)
+    return _findings(Finding.objects.filter(pk=found.pk)).get()
+
+
+# ---------------------------------------------------------------------------------------------
+# re-checks (回头看)
+
+
+def _recheck(actor: Any, inspection_id: int) -> Inspection:
+    inspection = access.get_inspection_in_scope(actor, inspection_id)
+    if inspection.kind != InspectionKind.RECHECK or inspection.rechecks_id is None:
+        raise NotFound(_("This inspection is not a re-check."))
+    return inspection
+
+
+@router.get("/inspections/{inspection_id}/recheck", response=RecheckOut,
+            summary="A re-check (回头看): the findings it revisits (those of the inspection it "
+                    "re-checks, at its targets) with their task and verdict, and its figures")
+def recheck_detail(request: HttpRequest, inspection_id: int) -> Any:
+    recheck = _recheck(request.user, inspection_id)
+    items = selectors.recheck_items(actor=request.user, recheck=recheck)
+    return {"rechecks_id": recheck.rechecks_id, "items": items,
+            "figures": selectors.recheck_figures(items)}
+
+
+@router.post("/inspections/{inspection_id}/recheck", response={201: RecheckItemOut},
+             summary="Judge a closed-out finding: its rectification holds, or the problem is "
+                     "back (a note is required) and its task is reopened with a new deadline")
+def recheck_verdict(request: HttpRequest, inspection_id: int, payload: VerdictIn) -> Any:
+    recheck = _recheck(request.user, inspection_id)
+    finding = access.get_finding_in_scope(request.user, payload.finding_id)
+    with _api_field_names():
+        services.recheck_verdict_record(
+            actor=request.user, recheck=recheck, finding=finding, verdict=payload.verdict,
+            note=payload.note, deadline=payload.deadline)
+    items = selectors.recheck_items(actor=request.user, recheck=recheck)
+    return Status(201, next(i for i in items if i.finding.pk == finding.pk))
 
 
 # ---------------------------------------------------------------------------------------------

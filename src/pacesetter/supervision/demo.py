@@ -8,6 +8,7 @@ gets a rectification account (``zg_<code>``, the demo password) that takes the u
 The tasks are spread over every state of the lifecycle: some returned once, some with an
 extension, some overdue (their deadlines moved into the past, the one thing written around
 the services, since a deadline cannot be set in the past), and the daily chase has run.
+A re-check (回头看) is under way: most closed-out rectifications hold, two problems are back.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ ADMIN = "sheng"
 OWNER_CODE = "230000"
 SURVEY_TITLE = "全省组织工作满意度民意调查"
 TITLE = "满意度民意调查后进单位专项督查"
+RECHECK_TITLE = "满意度民意调查后进单位专项督查“回头看”"
 BOTTOM = {"市地": 3, "县(市)": 10}
 SEED = 2002
 FINDINGS = 86
@@ -97,7 +99,7 @@ def load() -> dict[str, int]:
     survey = survey_selectors.campaign_list(actor=admin).filter(title=SURVEY_TITLE).first() \
         if admin else None
     if Inspection.objects.filter(title=TITLE).exists() or survey is None:
-        return {"findings": 0, "suggestions": 0, "rectifications": 0}
+        return {"findings": 0, "suggestions": 0, "rectifications": 0, "recheck_verdicts": 0}
     with transaction.atomic():
         return _load(admin, survey.pk)
 
@@ -109,7 +111,7 @@ def _load(admin: User, survey_id: int) -> dict[str, int]:
                                                               names=CATEGORIES)}
     team = list(Person.objects.filter(unit=owner).order_by("pk")[:4])
     inspection = services.inspection_from_ranking(
-        actor=admin, owner=owner, kind="survey",
+        actor=admin, owner=owner, source_kind="survey",
         source_id=survey_id, bottom=BOTTOM, title=TITLE,
         starts_on=today - datetime.timedelta(days=40),
         ends_on=today - datetime.timedelta(days=30),
@@ -139,8 +141,35 @@ def _load(admin: User, survey_id: int) -> dict[str, int]:
     _drive(tasks, admin, accounts, today)
     _other_sources(admin, owner, targets, accounts, today)
     services.escalate_due()
+    verdicts = _recheck(admin, inspection, today)
     return {"findings": len(findings), "suggestions": sum(len(r[0].suggestions) for r in rows),
-            "rectifications": Rectification.objects.filter(owner=owner).count()}
+            "rectifications": Rectification.objects.filter(owner=owner).count(),
+            "recheck_verdicts": verdicts}
+
+
+#: The re-check's verdicts on the closed-out findings, in order; the rest await it.
+VERDICTS = ["holds"] * 10 + ["reopened"] * 2
+REOPEN_NOTE = "回头看发现问题反弹：整改措施未坚持，相关记录近两个月再次中断"
+
+
+def _recheck(admin: User, inspection: Inspection, today: datetime.date) -> int:
+    """Seed 004's 回头看: a re-check of the inspection visits the units with closed-out
+    findings; most rectifications hold, two problems are back and reopened, a few are still
+    to verify."""
+    recheck = services.inspection_create(
+        actor=admin, owner=inspection.owner, title=RECHECK_TITLE, kind="recheck",
+        rechecks=inspection, starts_on=today - datetime.timedelta(days=2),
+        ends_on=today + datetime.timedelta(days=3), targets=[],
+        purpose="对专项督查已销号问题开展“回头看”，检验整改成效，防止问题反弹。",
+        leader=inspection.leader, members=list(inspection.members.all()))
+    services.inspection_move(actor=admin, inspection=recheck, state="under_way")
+    closed = inspection.findings.filter(
+        rectification__state=RectificationState.CLOSED).order_by("number")
+    for finding, verdict in zip(closed, VERDICTS, strict=False):
+        services.recheck_verdict_record(actor=admin, recheck=recheck, finding=finding,
+                                        verdict=verdict,
+                                        note=REOPEN_NOTE if verdict == "reopened" else "")
+    return min(len(closed), len(VERDICTS))
 
 
 def _unit_accounts(units: list[Unit]) -> dict[int, User]:

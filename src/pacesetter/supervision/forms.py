@@ -10,6 +10,7 @@ scope.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -44,6 +45,14 @@ BLANK_SUGGESTION_ROWS = 2
 FILE_ACCEPT = ",".join(["image/*", *sorted(ATTACHMENT_TYPES)])
 #: How many "N per group" lines a ranking choice may hold.
 MAX_GROUPS = 50
+
+
+def date_or_none(text: str) -> datetime.date | None:
+    """A date typed as YYYY-MM-DD (what a date input sends), or ``None``."""
+    try:
+        return datetime.date.fromisoformat(text.strip()[:10])
+    except ValueError:
+        return None
 
 
 def refusal_problems(error: ApplicationError) -> list[tuple[str, str]]:
@@ -149,13 +158,23 @@ class TeamFields(forms.Form):
                                                    "list": "person-options"})
 
 
+class RankingPlanForm(TeamFields):
+    """The plan of an inspection of a ranking's bottom: an inspection or a guidance visit."""
+
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=[
+        (k, label) for k, label in InspectionKind.choices if k != InspectionKind.RECHECK])
+
+    field_order = ["owner", "title", "kind"]
+
+
 class InspectionForm(TeamFields):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=InspectionKind.choices)
     targets = forms.CharField(
         label=gettext_lazy("Units to inspect"), required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy("One unit per line, by code or name; a reason may follow a "
-                               "colon, e.g. “230123 依兰县：满意度倒数第一”."))
+                               "colon, e.g. “230123 依兰县：满意度倒数第一”. A re-check left "
+                               "blank visits the units with closed-out findings."))
     rechecks = forms.TypedChoiceField(
         label=gettext_lazy("Re-check of"), coerce=int, required=False, empty_value=None,
         help_text=gettext_lazy("For a re-check (回头看): the inspection whose findings it "
@@ -215,8 +234,9 @@ class PlanEditor:
             "checklist": [(row.code, row.text) for row in self.checklist]}
         plan["leader"] = self._person(resolver, "leader", data["leader"])
         plan["members"] = self._people(resolver, data["members"])
-        if isinstance(self.form, InspectionForm):
+        if "kind" in data:
             plan["kind"] = data["kind"]
+        if isinstance(self.form, InspectionForm):
             plan["targets"] = self._targets(resolver, data["targets"])
             plan["rechecks"] = self.form.earlier.get(data["rechecks"]) if data[
                 "rechecks"] else None

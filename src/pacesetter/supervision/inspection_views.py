@@ -54,6 +54,7 @@ from pacesetter.supervision.models import (
     InspectionKind,
     InspectionState,
     InspectionTarget,
+    RectificationState,
     Severity,
 )
 from pacesetter.surveys import selectors as survey_selectors
@@ -197,10 +198,19 @@ def _earlier(user: Any) -> list[Inspection]:
         "-starts_on", "title")[:SOURCES_SHOWN])
 
 
-def _plan_initial(owner: int | None) -> dict[str, Any]:
+def _plan_initial(owner: int | None, earlier: Sequence[Inspection],
+                  request: HttpRequest) -> dict[str, Any]:
+    """A blank plan, or a re-check of ``?rechecks=<id>`` (one of ``earlier``): its kind and
+    title filled in, the targets left for the service to take from the closed findings."""
     today = timezone.localdate()
-    return {"owner": owner, "kind": InspectionKind.INSPECTION, "starts_on": today,
-            "ends_on": today + datetime.timedelta(days=4)}
+    initial: dict[str, Any] = {"owner": owner, "kind": InspectionKind.INSPECTION,
+                               "starts_on": today, "ends_on": today + datetime.timedelta(days=4)}
+    wanted = request.GET.get("rechecks", "")
+    rechecked = next((i for i in earlier if wanted.isdigit() and i.pk == int(wanted)), None)
+    if rechecked is not None:
+        initial.update(kind=InspectionKind.RECHECK, rechecks=rechecked.pk,
+                       title=_("%(title)s: re-check") % {"title": rechecked.title})
+    return initial
 
 
 @login_required
@@ -211,8 +221,10 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     _require_supervisor(user)
     owners = _owners_with(user, request.POST.get("owner"), _organizers(user))
-    form = forms.InspectionForm(request.POST or None, owners=owners, earlier=_earlier(user),
-                                initial=_plan_initial(_default_owner(owners, request)))
+    earlier = _earlier(user)
+    form = forms.InspectionForm(request.POST or None, owners=owners, earlier=earlier,
+                                initial=_plan_initial(_default_owner(owners, request), earlier,
+                                                      request))
     editor = (forms.PlanEditor.bound(form, request.POST) if request.method == "POST"
               else forms.PlanEditor(form=form))
     if request.method == "POST" and form.is_valid():
@@ -293,8 +305,8 @@ def inspection_from_ranking(request: HttpRequest) -> HttpResponse:
     default_owner = _default_owner(owners, request)
     if preview is not None and preview.owner_id in {pk for pk, _name in owners}:
         default_owner = preview.owner_id
-    team = forms.TeamFields(request.POST if request.method == "POST" else None, owners=owners,
-                            initial={**_plan_initial(default_owner),
+    team = forms.RankingPlanForm(request.POST if request.method == "POST" else None, owners=owners,
+                            initial={**_plan_initial(default_owner, (), request),
                                      "title": _("Inspection of the bottom of %(title)s") % {
                                          "title": preview.origin_title} if preview else ""})
     editor = (forms.PlanEditor.bound(team, request.POST) if request.method == "POST"
@@ -303,10 +315,10 @@ def inspection_from_ranking(request: HttpRequest) -> HttpResponse:
         owner = _owner(user, team.cleaned_data["owner"])
         plan = editor.read(actor=user, owner=owner)
         if plan is not None:
-            kind, source_id = ranking.source_parts()
+            source_kind, source_id = ranking.source_parts()
             try:
                 inspection = services.inspection_from_ranking(
-                    actor=user, owner=owner, kind=kind, source_id=source_id,
+                    actor=user, owner=owner, source_kind=source_kind, source_id=source_id,
                     bottom=ranking.cleaned_data["bottom"], **plan)
             except ApplicationError as refused:
                 editor.show_problems(_refusal(refused))
@@ -467,7 +479,51 @@ def inspection_detail(request: HttpRequest, inspection_id: int) -> HttpResponse:
                    for key, count in figures.lights.items()],
         "rechecked_by": list(inspection.rechecked_by.filter(
             pk__in=access.inspections_in_scope(user).values("pk"))),
+        "can_plan_recheck": supervising and inspection.kind != InspectionKind.RECHECK
+        and any(v.finding.rectification.state == RectificationState.CLOSED
+                for v in views if hasattr(v.finding, "rectification")),
+        **_recheck_context(user, inspection, supervising),
     })
+
+
+def _recheck_context(user: Any, inspection: Inspection, supervising: bool) -> dict[str, Any]:
+    """A re-check's part of its page: the revisited findings with their verdicts, and its
+    figures; whether the visitor may judge them."""
+    if inspection.kind != InspectionKind.RECHECK:
+        return {}
+    items = selectors.recheck_items(actor=user, recheck=inspection)
+    figures = selectors.recheck_figures(items)
+    return {"recheck_items": items, "recheck_figures": figures,
+            "recheck_summary": figures.summary(),
+            "can_judge": supervising and inspection.state != InspectionState.CONCLUDED}
+
+
+@login_required
+@require_POST
+def recheck_verdict(request: HttpRequest, inspection_id: int, finding_id: int) -> HttpResponse:
+    """回头看: the rectification of a closed-out finding holds, or the problem is back and its
+    task is reopened with the reason and a new deadline."""
+    user = request.user
+    inspection = access.get_inspection_in_scope(user, inspection_id, for_write=True)
+    finding = access.get_finding_in_scope(user, finding_id)
+    try:
+        row = services.recheck_verdict_record(
+            actor=user, recheck=inspection, finding=finding,
+            verdict=request.POST.get("verdict", ""), note=request.POST.get("note", ""),
+            deadline=forms.date_or_none(request.POST.get("deadline", "")))
+    except ApplicationError as refused:
+        messages.error(request, _("Finding %(number)d: %(problem)s") % {
+            "number": finding.number, "problem": _problem_text(_refusal(refused))})
+    else:
+        messages.success(request, _("Finding %(number)d: %(verdict)s.") % {
+            "number": finding.number, "verdict": row.get_verdict_display()})
+    return redirect(reverse("supervision:inspection", args=[inspection.pk]) + "#recheck")
+
+
+def _problem_text(error: ApplicationError) -> str:
+    """The refusal with the fields' problems, as one line for a flash message."""
+    problems = [message for _name, message in forms.refusal_problems(error)]
+    return "；".join(problems) if problems else error.message
 
 
 @login_required

@@ -181,6 +181,38 @@ class Suggestion(models.Model):
         return self.text[:40]
 
 
+class Verdict(models.TextChoices):
+    """What a re-check (回头看) concludes of a closed-out finding."""
+
+    HOLDS = "holds", pgettext_lazy("re-check verdict", "Rectification holds")
+    REOPENED = "reopened", pgettext_lazy("re-check verdict", "Reopened")
+
+
+class RecheckVerdict(models.Model):
+    """A re-check's word on a closed-out finding of the inspection it revisits: the
+    rectification holds, or the problem is back and its task is reopened (with why)."""
+
+    recheck = models.ForeignKey(Inspection, verbose_name=_("re-check"),
+                                on_delete=models.CASCADE, related_name="verdicts")
+    finding = models.ForeignKey(Finding, verbose_name=_("finding"), on_delete=models.CASCADE,
+                                related_name="recheck_verdicts")
+    verdict = models.CharField(_("verdict"), max_length=16, choices=Verdict.choices)
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True,
+                           blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["recheck", "finding__number"]
+        verbose_name = _("re-check verdict")
+        verbose_name_plural = _("re-check verdicts")
+        constraints = [models.UniqueConstraint(fields=["recheck", "finding"],
+                                               name="recheck_verdict_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.recheck} · {self.finding.number}: {self.verdict}"
+
+
 class RectificationSource(models.TextChoices):
     FINDING = "finding", _("Inspection finding")
     LEADER = "leader", _("Leader's instruction")

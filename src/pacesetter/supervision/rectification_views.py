@@ -34,6 +34,7 @@ from pacesetter.orgs import selectors as org_selectors
 from pacesetter.orgs.models import Person, Unit
 from pacesetter.pagination import page_of
 from pacesetter.supervision import access, boards, lifecycle, schedule, services
+from pacesetter.supervision import forms as supervision_forms
 from pacesetter.supervision.models import (
     Evidence,
     FeedbackCadence,
@@ -53,12 +54,6 @@ SEPARATORS = re.compile(r"[,，、;；\n]+")
 PERSON_LABEL = re.compile(r"^(?P<name>.+?)\s*[（(](?P<unit>[^（）()]+)[）)]\s*$")
 HISTORY_SHOWN = 200
 BACKWARD_STEPS = frozenset({"request_extension", "decline_extension", "return", "reopen"})
-
-
-def _problems(error: ApplicationError) -> list[tuple[str, str]]:
-    """A service's refusal as ``(field, message)`` pairs, or its message alone."""
-    problems = error.extra.get("errors") or [{"field": "", "message": error.message}]
-    return [(p.get("field") or "", str(p["message"])) for p in problems]
 
 
 def _id_or_none(value: str | None) -> int | None:
@@ -265,13 +260,6 @@ def detail(request: HttpRequest, rectification_id: int) -> HttpResponse:
                                                                  rectification_id))
 
 
-def _date_or_none(value: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value.strip())
-    except ValueError:
-        return None
-
-
 def _back(request: HttpRequest, task: Rectification) -> HttpResponse:
     name = BACK_TO.get(request.POST.get("back", ""))
     return redirect(name) if name else redirect("supervision:rectification", task.pk)
@@ -288,7 +276,8 @@ def step(request: HttpRequest, rectification_id: int) -> HttpResponse:
     try:
         moved = services.rectification_step(
             actor=request.user, rectification=task, step=name, note=note,
-            deadline=_date_or_none(deadline), files=request.FILES.getlist("files"))
+            deadline=supervision_forms.date_or_none(deadline),
+            files=request.FILES.getlist("files"))
     except NotFound:
         raise
     except ApplicationError as error:
@@ -296,7 +285,8 @@ def step(request: HttpRequest, rectification_id: int) -> HttpResponse:
         if found is None:
             return _task_page(request, task, status=error.status_code, page_error=error.message)
         choice = StepChoice(found, error=error.message,
-                            field_errors={k: v for k, v in _problems(error) if k},
+                            field_errors=dict(p for p in supervision_forms.refusal_problems(error)
+                                              if p[0]),
                             note=note, deadline=deadline)
         return _task_page(request, task, status=error.status_code, refused=choice)
     messages.success(request, _("“%(step)s” is done: %(serial)s is now “%(state)s”.") % {
@@ -369,7 +359,7 @@ class RegisterForm(forms.Form):
         self.fields["owner"].choices = owners
 
     def show_refusal(self, error: ApplicationError) -> None:
-        for name, message in _problems(error):
+        for name, message in supervision_forms.refusal_problems(error):
             self.add_error(name if name in self.fields else None, message)
 
 

@@ -24,6 +24,7 @@ from pacesetter.supervision.models import (
     RectificationSource,
     RectificationState,
     Severity,
+    Verdict,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -220,9 +221,11 @@ class InspectionIn(PlanIn):
 
 
 class FromRankingIn(PlanIn):
-    kind: Literal["survey", "assessment"] = Field(
+    source_kind: Literal["survey", "assessment"] = Field(
         ..., description="a survey campaign's satisfaction index, or an assessment plan's "
                          "latest published result")
+    kind: Literal["inspection", "guidance"] = Field(
+        "inspection", description="an inspection (督查) or a guidance visit (督导)")
     source_id: Id = Field(..., description="the campaign's or the plan's id")
     bottom: Bottom = Field(
         ..., description="how many of the lowest-ranked units per ranking group: a number for "
@@ -334,6 +337,108 @@ class FindingsIn(Schema):
 
     findings: list[dict[str, Any]] | None = Field(
         None, max_length=500, description="several findings (FindingIn), all or none")
+
+
+# ---------------------------------------------------------------------------------------------
+# re-checks (回头看)
+
+
+class RecheckItemOut(Schema):
+    """A finding the re-check revisits: its task as it stands and the re-check's verdict."""
+
+    finding_id: int
+    number: int
+    unit_id: int
+    unit_name: str
+    description: str
+    severity: Severity
+    rectification_id: int | None
+    rectification_serial: str | None
+    rectification_state: RectificationState | None
+    awaiting_verdict: bool = Field(..., description="closed out, not yet judged")
+    verdict: Verdict | None
+    verdict_label: str | None
+    note: str | None
+    judged_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_finding_id(obj: Any) -> int:
+        return obj.finding.pk
+
+    @staticmethod
+    def resolve_number(obj: Any) -> int:
+        return obj.finding.number
+
+    @staticmethod
+    def resolve_unit_id(obj: Any) -> int:
+        return obj.finding.unit_id
+
+    @staticmethod
+    def resolve_unit_name(obj: Any) -> str:
+        return obj.finding.unit.name
+
+    @staticmethod
+    def resolve_description(obj: Any) -> str:
+        return obj.finding.description
+
+    @staticmethod
+    def resolve_severity(obj: Any) -> str:
+        return obj.finding.severity
+
+    @staticmethod
+    def resolve_rectification_id(obj: Any) -> int | None:
+        return obj.task.pk if obj.task else None
+
+    @staticmethod
+    def resolve_rectification_serial(obj: Any) -> str | None:
+        return obj.task.serial if obj.task else None
+
+    @staticmethod
+    def resolve_rectification_state(obj: Any) -> str | None:
+        return obj.task.state if obj.task else None
+
+    @staticmethod
+    def resolve_verdict(obj: Any) -> str | None:
+        return obj.verdict.verdict if obj.verdict else None
+
+    @staticmethod
+    def resolve_verdict_label(obj: Any) -> str | None:
+        return str(obj.verdict.get_verdict_display()) if obj.verdict else None
+
+    @staticmethod
+    def resolve_note(obj: Any) -> str | None:
+        return obj.verdict.note if obj.verdict else None
+
+    @staticmethod
+    def resolve_judged_at(obj: Any) -> datetime.datetime | None:
+        return obj.verdict.at if obj.verdict else None
+
+
+class RecheckFiguresOut(Schema):
+    findings: int = Field(..., description="the revisited findings at the re-check's targets")
+    holds: int
+    reopened: int
+    awaiting: int = Field(..., description="closed out, no verdict yet")
+    unfinished: int = Field(..., description="not closed out: nothing to re-check yet")
+    summary: str
+
+    @staticmethod
+    def resolve_summary(obj: Any) -> str:
+        return obj.summary()
+
+
+class RecheckOut(Schema):
+    rechecks_id: int
+    figures: RecheckFiguresOut
+    items: list[RecheckItemOut]
+
+
+class VerdictIn(StrictIn):
+    finding_id: Id = Field(..., description="a closed-out finding of the inspection re-checked")
+    verdict: Verdict
+    note: Note = Field("", description="what the re-check found; required to reopen")
+    deadline: PlanDate | None = Field(None, description="a reopened task's new deadline; by "
+                                                        "default set by the severity")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,7 +17,15 @@ from pacesetter.assessment import selectors as assessment_selectors
 from pacesetter.errors import NotFound
 from pacesetter.orgs.models import Unit
 from pacesetter.supervision import access, lifecycle, schedule
-from pacesetter.supervision.models import Finding, Inspection, Rectification, Suggestion
+from pacesetter.supervision.models import (
+    Finding,
+    Inspection,
+    RecheckVerdict,
+    Rectification,
+    RectificationState,
+    Suggestion,
+    Verdict,
+)
 from pacesetter.surveys import selectors as survey_selectors
 from pacesetter.surveys import services as survey_services
 
@@ -97,6 +105,11 @@ def _number(value: Any) -> str:
     return "—" if value is None else f"{float(value):.2f}"
 
 
+def _percent(value: float | None) -> str:
+    """A rate as the cards show it (one decimal)."""
+    return "—" if value is None else f"{value:.1f}"
+
+
 def _id(value: Any) -> int:
     try:
         return int(value)
@@ -140,7 +153,7 @@ class Figures:
                  "%(rectified)d rectified (rate %(rate)s%%), %(open)d in progress, %(late)d "
                  "overdue.") % {
             "findings": self.findings, "suggestions": self.suggestions,
-            "rectified": self.rectified, "rate": _number(self.rectification_rate),
+            "rectified": self.rectified, "rate": _percent(self.rectification_rate),
             "open": self.open, "late": self.late}
 
 
@@ -177,3 +190,68 @@ def inspection_figures(*, actor: Any, inspection: Inspection,
         findings = findings.filter(unit__path__startswith=unit.path)
         tasks = tasks.filter(lead_unit__path__startswith=unit.path)
     return figures(findings=findings, tasks=tasks)
+
+
+# ---------------------------------------------------------------------------------------------
+# re-checks (回头看)
+
+
+@dataclass(frozen=True)
+class RecheckItem:
+    """A finding a re-check revisits: its task as it stands, and the re-check's verdict."""
+
+    finding: Finding
+    task: Rectification | None
+    verdict: RecheckVerdict | None
+
+    @property
+    def awaiting_verdict(self) -> bool:
+        """Closed out, and not yet judged by this re-check."""
+        return (self.verdict is None and self.task is not None
+                and self.task.state == RectificationState.CLOSED)
+
+    @property
+    def reopen_deadline(self) -> datetime.date:
+        """The deadline a reopened task gets unless another is given."""
+        return schedule.default_deadline(self.finding.severity, timezone.localdate())
+
+
+@dataclass(frozen=True)
+class RecheckFigures:
+    findings: int  # the revisited inspection's findings at the re-check's targets
+    holds: int
+    reopened: int
+    awaiting: int  # closed out, no verdict yet
+    unfinished: int  # not closed out: nothing to re-check yet
+
+    def summary(self) -> str:
+        """The re-check's sentence for the bulletin."""
+        return _("Re-check of %(findings)d problems: %(holds)d rectifications hold, "
+                 "%(reopened)d problems are back and reopened, %(awaiting)d closed out still "
+                 "to verify, %(unfinished)d not closed out yet.") % {
+            "findings": self.findings, "holds": self.holds, "reopened": self.reopened,
+            "awaiting": self.awaiting, "unfinished": self.unfinished}
+
+
+def recheck_items(*, actor: Any, recheck: Inspection) -> list[RecheckItem]:
+    """The findings a re-check revisits, as the actor sees them: those of the inspection it
+    re-checks at its target units, by unit and number, each with its task and verdict."""
+    if recheck.rechecks_id is None:
+        return []
+    units = recheck.targets.values("unit_id")
+    findings = (access.findings_in_scope(actor)
+                .filter(inspection_id=recheck.rechecks_id, unit_id__in=units)
+                .select_related("unit", "category", "rectification")
+                .order_by("unit__path", "number"))
+    verdicts = {v.finding_id: v for v in RecheckVerdict.objects.filter(
+        recheck=recheck).select_related("by")}
+    return [RecheckItem(finding=f, task=getattr(f, "rectification", None),
+                        verdict=verdicts.get(f.pk)) for f in findings]
+
+
+def recheck_figures(items: list[RecheckItem]) -> RecheckFigures:
+    verdicts = Counter(i.verdict.verdict for i in items if i.verdict is not None)
+    awaiting = sum(1 for i in items if i.awaiting_verdict)
+    return RecheckFigures(findings=len(items), holds=verdicts[Verdict.HOLDS],
+                          reopened=verdicts[Verdict.REOPENED], awaiting=awaiting,
+                          unfinished=len(items) - sum(verdicts.values()) - awaiting)

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pacesetter.audit.models import AuditAction
 from pacesetter.audit.services import Change, entries_record, entry_record, snapshot
@@ -32,12 +33,14 @@ from pacesetter.supervision.models import (
     InspectionKind,
     InspectionState,
     InspectionTarget,
+    RecheckVerdict,
     Rectification,
     RectificationEvent,
     RectificationSource,
     RectificationState,
     Severity,
     Suggestion,
+    Verdict,
 )
 from pacesetter.userinput import clean_text, file_problems
 
@@ -75,6 +78,14 @@ def inspection_create(*, actor: Any, owner: Unit, title: str, starts_on: datetim
         problems["ends_on"] = _("The end is before the start.")
     if kind not in InspectionKind.values:
         problems["kind"] = _("Unknown kind.")
+    if kind == InspectionKind.RECHECK and rechecks is None:
+        problems["rechecks"] = _("Choose the inspection the re-check revisits.")
+    elif rechecks is not None and kind != InspectionKind.RECHECK:
+        problems["rechecks"] = _("Only a re-check revisits an earlier inspection.")
+    elif rechecks is not None and rechecks.owner_id != owner.pk:
+        problems["rechecks"] = _("A re-check revisits an inspection of the same organizer.")
+    elif rechecks is not None and not targets:
+        targets = recheck_targets(rechecks)
     units = [t.unit for t in targets]
     if not units:
         problems["targets"] = _("Choose the units to inspect.")
@@ -86,8 +97,6 @@ def inspection_create(*, actor: Any, owner: Unit, title: str, starts_on: datetim
     if len(set(codes)) != len(codes) or not all(codes) or not all(
             clean_text(text) for _code, text in checklist):
         problems["checklist"] = _("Give each checklist item a distinct code and a text.")
-    if rechecks is not None and rechecks.owner_id != owner.pk:
-        problems["rechecks"] = _("A re-check revisits an inspection of the same organizer.")
     _refuse(problems)
     inspection = Inspection.objects.create(
         owner=owner, title=clean_text(title), kind=kind, purpose=clean_text(purpose),
@@ -109,21 +118,35 @@ def inspection_create(*, actor: Any, owner: Unit, title: str, starts_on: datetim
     return inspection
 
 
+def recheck_targets(rechecked: Inspection) -> list[TargetData]:
+    """The units a re-check of ``rechecked`` visits unless told otherwise: those with a
+    closed-out finding, in the order they were inspected, each with how many."""
+    closed = dict(Finding.objects.filter(
+        inspection=rechecked, rectification__state=RectificationState.CLOSED)
+        .values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
+    return [TargetData(t.unit, ngettext("%(count)d closed-out finding to revisit",
+                                        "%(count)d closed-out findings to revisit",
+                                        closed[t.unit_id]) % {"count": closed[t.unit_id]})
+            for t in rechecked.targets.select_related("unit").order_by("position", "pk")
+            if t.unit_id in closed]
+
+
 @transaction.atomic
-def inspection_from_ranking(*, actor: Any, owner: Unit, kind: str, source_id: Any,
+def inspection_from_ranking(*, actor: Any, owner: Unit, source_kind: str, source_id: Any,
                             bottom: int | Mapping[str, int], title: str,
                             starts_on: datetime.date, ends_on: datetime.date,
                             **plan: Any) -> Inspection:
-    """Inspect the bottom of a ranking: ``kind`` "survey" (a campaign's satisfaction index)
-    or "assessment" (a plan's latest published result); ``bottom`` the number per ranking
-    group (or per group name). The targets come with the reason and the figures."""
+    """Inspect the bottom of a ranking: ``source_kind`` "survey" (a campaign's satisfaction
+    index) or "assessment" (a plan's latest published result); ``bottom`` the number per
+    ranking group (or per group name). The targets come with the reason and the figures;
+    ``plan`` may make it a guidance visit (``kind``)."""
     from pacesetter.supervision import selectors
 
-    if kind == "survey":
+    if source_kind == "survey":
         origin, ranked = selectors.survey_bottom(actor=actor, campaign_id=source_id,
                                                  bottom=bottom)
         label = origin.title
-    elif kind == "assessment":
+    elif source_kind == "assessment":
         origin, ranked = selectors.assessment_bottom(actor=actor, plan_id=source_id,
                                                      bottom=bottom)
         label = origin.name
@@ -135,7 +158,7 @@ def inspection_from_ranking(*, actor: Any, owner: Unit, kind: str, source_id: An
     return inspection_create(
         actor=actor, owner=owner, title=title, starts_on=starts_on, ends_on=ends_on,
         targets=[TargetData(r.unit, r.reason, r.figures) for r in ranked],
-        source={"kind": kind, "id": origin.pk, "title": label,
+        source={"kind": source_kind, "id": origin.pk, "title": label,
                 "bottom": dict(bottom) if isinstance(bottom, Mapping) else bottom},
         **plan)
 
@@ -284,6 +307,58 @@ def findings_record(*, actor: Any, inspection: Inspection,
 
 
 # ---------------------------------------------------------------------------------------------
+# re-checks (回头看)
+
+
+@transaction.atomic
+def recheck_verdict_record(*, actor: Any, recheck: Inspection, finding: Finding, verdict: str,
+                           note: str = "", deadline: datetime.date | None = None
+                           ) -> RecheckVerdict:
+    """回头看: the re-check's word on a closed-out finding of the inspection it revisits, at
+    one of its target units. ``holds``: the rectification held; ``reopened``: the problem is
+    back, and its task returns to the unit (in progress) with the reason and a new deadline
+    (the severity's default unless given). One verdict per finding and re-check."""
+    recheck = Inspection.objects.select_for_update(of=("self",)).select_related(
+        "owner").get(pk=recheck.pk)
+    if not access.can_supervise(actor, recheck.owner.path):
+        raise PermissionDenied(str(access.SUPERVISE_DENIED))
+    if recheck.kind != InspectionKind.RECHECK or recheck.rechecks_id is None:
+        raise Conflict(_("This inspection is not a re-check."))
+    if recheck.state == InspectionState.CONCLUDED:
+        raise Conflict(_("The re-check is concluded: it records no more verdicts."))
+    finding = Finding.objects.select_related("unit").get(pk=finding.pk)
+    if finding.inspection_id != recheck.rechecks_id:
+        raise ValidationFailed(_("This finding is not of the inspection re-checked."))
+    if not recheck.targets.filter(unit_id=finding.unit_id).exists():
+        raise ValidationFailed(_("“%(unit)s” is not a target of this re-check.")
+                               % {"unit": finding.unit.name})
+    task = Rectification.objects.filter(finding=finding).first()
+    if task is None or task.state != RectificationState.CLOSED:
+        raise Conflict(_("Only a closed-out finding is re-checked; this one is “%(state)s”.")
+                       % {"state": task.get_state_display() if task else "—"})
+    if RecheckVerdict.objects.filter(recheck=recheck, finding=finding).exists():
+        raise Conflict(_("This finding has been re-checked already."))
+    note = clean_text(note)
+    problems: dict[str, str] = {}
+    if verdict not in Verdict.values:
+        problems["verdict"] = _("Say whether the rectification holds or the problem is back.")
+    elif verdict == Verdict.REOPENED and not note:
+        problems["note"] = _("Say what the re-check found.")
+    _refuse(problems)
+    row = RecheckVerdict.objects.create(recheck=recheck, finding=finding, verdict=verdict,
+                                        note=note, by=_user_or_none(actor))
+    if verdict == Verdict.REOPENED:
+        rectification_step(actor=actor, rectification=task, step="reopen", deadline=deadline,
+                           note=_("Re-check “%(title)s”: %(note)s")
+                           % {"title": recheck.title, "note": note})
+    entry_record(actor=actor, obj=finding, action=AuditAction.UPDATE,
+                 unit_path=finding.unit.path,
+                 after={"recheck": recheck.title, "verdict": verdict, "note": note},
+                 note=str(Verdict(verdict).label))
+    return row
+
+
+# ---------------------------------------------------------------------------------------------
 # rectifications
 
 
@@ -355,7 +430,8 @@ def rectification_step(*, actor: Any, rectification: Rectification, step: str,
     """Take a lifecycle step (``lifecycle.STEPS``) if the actor holds its role and the task is
     in one of its states. ``request_extension`` needs a reason and a later date, before the
     deadline; ``report`` a text and evidence; ``return``, ``decline_extension`` and
-    ``reopen`` a reason. Lateness at acceptance, report and completion is recorded as flags."""
+    ``reopen`` a reason (and takes a new deadline: the severity's default unless given).
+    Lateness at acceptance, report and completion is recorded as flags."""
     rectification = Rectification.objects.select_for_update(of=("self",)).select_related(
         "owner", "lead_unit").get(pk=rectification.pk)
     found = lifecycle.STEPS.get(step)
@@ -383,6 +459,10 @@ def rectification_step(*, actor: Any, rectification: Rectification, step: str,
                                      "it.")
         elif deadline is None or deadline <= rectification.deadline:
             problems["deadline"] = _("Ask for a date after the current deadline.")
+    if step == "reopen":
+        if deadline is not None and deadline <= today:
+            problems["deadline"] = _("Give a deadline after today.")
+        deadline = deadline or schedule.default_deadline(_severity_of(rectification), today)
     _refuse(problems)
     before = snapshot(rectification, ["state", "deadline"])
     now = timezone.now()
@@ -431,6 +511,13 @@ def _apply(rectification: Rectification, step: str, today: datetime.date,
         rectification.closed_at = now
     elif step == "reopen":
         rectification.completed_at = rectification.closed_at = None
+        rectification.deadline = deadline or rectification.deadline
+        rectification.escalation = 0
+
+
+def _severity_of(rectification: Rectification) -> str:
+    finding = Finding.objects.filter(rectification=rectification).only("severity").first()
+    return finding.severity if finding else Severity.MODERATE
 
 
 def _notify_step(actor: Any, rectification: Rectification, step: lifecycle.Step,

@@ -26,6 +26,8 @@ urlpatterns = [
          name="findings_xlsx"),
     path("inspections/<int:inspection_id>/report.docx", inspection_views.report_docx,
          name="report_docx"),
+    path("inspections/<int:inspection_id>/recheck/<int:finding_id>/",
+         inspection_views.recheck_verdict, name="recheck_verdict"),
     path("inspections/<int:inspection_id>/evidence/<int:evidence_id>/",
          inspection_views.finding_evidence, name="finding_evidence"),
     # rectifications (rectification_views.py)
