@@ -8,7 +8,7 @@ import pytest
 from pacesetter.orgs.models import Role
 from pacesetter.supervision import services
 from pacesetter.supervision.services import FindingData, TargetData
-from tests.assessment.conftest import period, plan  # noqa: F401 (fixtures used here too)
+from tests.assessment.conftest import media_root, period, plan  # noqa: F401 (fixtures used here too)
 from tests.factories import user_with_role
 from tests.surveys.conftest import _fresh_caches, campaign, questionnaire  # noqa: F401
 

@@ -4,12 +4,15 @@ inspected unit reads the inspections that visit it, with its own findings only; 
 told the inspection does not exist. Bad input gets a Chinese message and changes nothing."""
 
 import datetime
+import io
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from docx import Document
+from openpyxl import load_workbook
 
 from pacesetter.orgs.models import Role
 from pacesetter.supervision import selectors, services
@@ -33,6 +36,17 @@ def photo(name: str = "现场.jpg") -> SimpleUploadedFile:
 
 def text_of(answer) -> str:
     return answer.content.decode()
+
+
+def file_text(content, name: str) -> str:
+    """Every text of a workbook's cells or a document's paragraphs and tables."""
+    if name.endswith(".xlsx"):
+        book = load_workbook(content)
+        return " ".join(str(v) for sheet in book for row in sheet.iter_rows(values_only=True)
+                        for v in row if v is not None)
+    document = Document(content)
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return " ".join([p.text for p in document.paragraphs] + cells)
 
 
 @pytest.fixture
@@ -83,6 +97,14 @@ def test_an_inspected_unit_sees_the_inspection_with_its_own_findings_only(
     assert "新建督查" in listing  # a county administrator supervises its own subtree
     assert "甲县问题" in page and "乙县问题" not in page
     assert 'id="record-finding"' not in page  # not the supervising side of this inspection
+    # nor the other units visited alongside, nor why they were chosen
+    assert re.findall(r'<tr data-unit="(\d+)">', page) == [tree.county_a.code]
+    assert "满意度全省倒数第2" not in page
+    assert '<td class="targets-count">1</td>' in listing
+    for export in ("findings.xlsx", "report.docx"):
+        content = io.BytesIO(b"".join(client.get(f"/inspections/{inspection.pk}/{export}")
+                                      .streaming_content))
+        assert "河口区" not in file_text(content, export)
     client.force_login(outsider)  # county B's administrator is visited too
     assert "乙县问题" in text_of(client.get(f"/inspections/{inspection.pk}/"))
 
@@ -522,3 +544,46 @@ def test_categories_of_an_organizer_out_of_reach_are_not_found(client, tree, cou
     assert answer.status_code == 404
     assert not FindingCategory.objects.filter(name="篡改").exists()
     assert client.get(f"/inspections/categories/?owner={tree.province.pk}").status_code == 404
+
+
+@pytest.mark.parametrize("url", [
+    "/inspections/new/?owner=²", "/inspections/new/?rechecks=²",
+    "/inspections/categories/?owner=²", "/inspections/lookup/units/?owner=²&q=东",
+    "/inspections/new/from-ranking/?source=&bottom=²",
+])
+def test_a_digit_that_is_not_ascii_is_not_a_server_error(client, province_admin,
+                                                          url):
+    client.force_login(province_admin)
+    assert client.get(url).status_code in {200, 404, 422}
+
+
+def test_a_superscript_unit_on_the_phone_form_is_ignored(client, inspection, inspector):
+    client.force_login(inspector)
+    answer = client.get(f"/inspections/{inspection.pk}/findings/new/?unit=²")
+    assert answer.status_code == 200 and answer.context["form"].initial["unit"] is None
+
+
+def test_a_recheck_of_an_inspection_further_down_is_offered_with_its_organizer(
+        client, tree, county_admin, province_admin):
+    # given: county A inspected its township and closed the finding out
+    from tests.supervision.conftest import close_out
+
+    township = user_with_role(Role.ORG_ADMIN, tree.township_a1, username="township_admin")
+    inspection = services.inspection_create(
+        actor=county_admin, owner=tree.county_a, title="乡镇督查", starts_on=TODAY,
+        ends_on=TODAY, targets=[services.TargetData(tree.township_a1)])
+    found = services.finding_record(actor=county_admin, inspection=inspection,
+                                    data=FindingData(tree.township_a1, "记录不全"))
+    close_out(found.rectification, county_admin, township)
+    client.force_login(province_admin)  # two levels above the organizer
+    # when
+    page = text_of(client.get(f"/inspections/{inspection.pk}/"))
+    link = re.search(r'id="plan-recheck" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    form = client.get(link).context["form"]
+    answer = client.post(link, plan_post(tree, owner=tree.county_a.pk, kind="recheck",
+                                         rechecks=inspection.pk, targets=""))
+    # then
+    assert (tree.county_a.pk, tree.county_a.name) in form.fields["owner"].choices
+    assert form.initial["owner"] == tree.county_a.pk
+    assert answer.status_code == 302
+    assert Inspection.objects.get(kind="recheck").owner == tree.county_a

@@ -422,6 +422,36 @@ def test_the_workbook_has_the_filtered_rows_with_text_kept_as_text(client, board
     assert cell.data_type == "s"
 
 
+def test_a_workbook_past_the_direct_limit_is_written_in_the_background(
+        client, board, inspector, media_root, monkeypatch,
+        django_capture_on_commit_callbacks):
+    # given: three assigned tasks, past a direct limit of 1
+    from pacesetter.exports.models import ExportJob
+    from pacesetter.supervision import boards
+
+    monkeypatch.setattr(boards, "DIRECT_EXPORT_ROWS", 1)
+    client.force_login(inspector)
+    url = "/rectifications/export.xlsx?state=assigned"
+    # when asked for: a page offers the background and writes nothing yet
+    offer = client.get(url)
+    assert offer.status_code == 200 and not offer.streaming
+    assert "共有 3 个督办事项" in offer.content.decode()
+    assert not ExportJob.objects.exists()
+    # when started (inline once the request commits, as without a broker)
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(url)
+    # then the job is done with the filtered rows, in Chinese
+    job = ExportJob.objects.get()
+    assert started.status_code == 302 and started["Location"] == f"/exports/{job.pk}/"
+    assert (job.status, job.rows_total, job.params["filters"]) == (
+        "done", 3, {"state": "assigned"})
+    download = client.get(f"/exports/{job.pk}/download/")
+    rows = list(load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+                .active.iter_rows(values_only=True))
+    assert rows[0][0] == "编号"
+    assert {r[0] for r in rows[1:]} == {board[n].serial for n in ("red", "yellow", "green")}
+
+
 def test_the_workbook_of_another_subtree_is_not_found(client, board, outsider, tree):
     client.force_login(outsider)
     assert client.get(f"/rectifications/export.xlsx?unit={tree.county_a.pk}").status_code == 404

@@ -373,3 +373,13 @@ def test_a_verdict_is_refused_when_it_does_not_fit_and_nothing_changes(
     services.inspection_move(actor=inspector, inspection=later, state="under_way")
     services.inspection_move(actor=inspector, inspection=later, state="concluded")
     refused(Conflict, on=later, finding=first)  # a concluded re-check judges no more
+
+
+def test_a_recheck_of_an_inspection_with_nothing_closed_out_says_so(inspection, finding,
+                                                                    province_admin, tree):
+    with pytest.raises(ValidationFailed) as refused:
+        services.inspection_create(
+            actor=province_admin, owner=tree.province, title="回头看", kind="recheck",
+            rechecks=inspection, starts_on=TODAY, ends_on=TODAY, targets=[])
+    assert refused.value.extra["errors"] == [
+        {"field": "rechecks", "message": "“满意度后进县督查”尚无已销号问题可回头看。"}]

@@ -43,6 +43,15 @@ def get_inspection_in_scope(actor: Any, inspection_id: Any, *, for_write: bool =
     return inspection
 
 
+def targets_visible(actor: Any, inspection: Inspection) -> QuerySet[InspectionTarget]:
+    """The inspection's targets the actor may see, in order: all of them to the supervising
+    side; to a visited unit, its own (not the others visited alongside, nor why)."""
+    targets = inspection.targets.select_related("unit").order_by("position", "pk")
+    if can_supervise(actor, inspection.owner.path):
+        return targets
+    return targets.filter(scope.read_scope(actor).q("unit__path"))
+
+
 def can_supervise(actor: Any, owner_path: str) -> bool:
     return scope.inspect_scope(actor).contains(owner_path)
 

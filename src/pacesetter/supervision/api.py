@@ -8,7 +8,6 @@ the supervising side never does the unit's part, nor the unit the supervisor's),
 allows it (409) and what input is valid (422, naming the field as the API calls it).
 """
 
-import datetime
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -28,7 +27,7 @@ from pacesetter.errors import NotFound, ValidationFailed
 from pacesetter.orgs import scope
 from pacesetter.orgs.api import Page
 from pacesetter.orgs.models import Person, Unit
-from pacesetter.supervision import access, lifecycle, schedule, selectors, services
+from pacesetter.supervision import access, boards, lifecycle, selectors, services
 from pacesetter.supervision.models import (
     ChecklistItem,
     Evidence,
@@ -186,7 +185,7 @@ def _inspection_full(actor: Any, inspection_id: Any) -> Inspection:
     inspection.team = [{"id": p.pk, "name": p.name}  # type: ignore[attr-defined]
                        for p in inspection.members.order_by("pk")]
     inspection.target_rows = list(  # type: ignore[attr-defined]
-        inspection.targets.select_related("unit"))
+        access.targets_visible(actor, inspection))
     inspection.checklist_rows = list(inspection.checklist.all())  # type: ignore[attr-defined]
     inspection.can_supervise = access.can_supervise(  # type: ignore[attr-defined]
         actor, inspection.owner.path)
@@ -364,33 +363,14 @@ def recheck_verdict(request: HttpRequest, inspection_id: int, payload: VerdictIn
                     "assisted by them), by deadline, filtered")
 @paginate(Page)
 def rectification_list(request: HttpRequest, filters: Query[RectificationFilter]) -> Any:
-    tasks = access.rectifications_in_scope(request.user).select_related(
-        "owner", "lead_unit", "responsible", "finding")
-    if filters.unit is not None:
-        unit = scope.get_unit_in_scope(request.user, filters.unit)
-        assisted = Rectification.assisting_units.through.objects.filter(
-            rectification=OuterRef("pk"), unit__path__startswith=unit.path)
-        tasks = tasks.filter(Q(lead_unit__path__startswith=unit.path) | Q(Exists(assisted)))
-    if filters.inspection is not None:
-        inspection = access.get_inspection_in_scope(request.user, filters.inspection)
-        tasks = tasks.filter(finding__inspection=inspection)
-    if filters.state:
-        tasks = tasks.filter(state=filters.state)
-    if filters.source:
-        tasks = tasks.filter(source=filters.source)
-    if filters.light:
-        tasks = tasks.filter(_light_q(filters.light, timezone.localdate()))
-    return tasks.order_by("deadline", "serial", "pk")
-
-
-def _light_q(light: str, today: datetime.date) -> Q:
-    """The tasks whose traffic light (``schedule.traffic_light``) is ``light`` today."""
-    open_ = Q(state__in=lifecycle.OPEN)
-    warn = today + datetime.timedelta(days=schedule.WARN_DAYS)
-    return {schedule.RED: open_ & Q(deadline__lt=today),
-            schedule.YELLOW: open_ & Q(deadline__gte=today, deadline__lte=warn),
-            schedule.GREEN: open_ & Q(deadline__gt=warn),
-            schedule.NONE: ~open_}[light]
+    chosen = boards.TaskFilters(
+        unit=(scope.get_unit_in_scope(request.user, filters.unit)
+              if filters.unit is not None else None),
+        inspection=(access.get_inspection_in_scope(request.user, filters.inspection)
+                    if filters.inspection is not None else None),
+        state=filters.state or "", source=filters.source or "", light=filters.light or "")
+    return boards.tasks(actor=request.user, filters=chosen,
+                        today=timezone.localdate()).order_by("deadline", "serial", "pk")
 
 
 @router.post("/rectifications", response={201: RectificationDetailOut},

@@ -6,3 +6,6 @@ class SupervisionConfig(AppConfig):
     name = "pacesetter.supervision"
     label = "supervision"
     verbose_name = _("Supervision and rectification")
+
+    def ready(self) -> None:
+        from pacesetter.supervision import boards  # noqa: F401 registers the export writer

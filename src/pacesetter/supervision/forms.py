@@ -312,7 +312,7 @@ class RankingForm(forms.Form):
 def parse_bottom(text: str) -> int | dict[str, int]:
     """“3” for three of every group; “市 3 / 县 10” lines for a number per group."""
     text = text.strip()
-    if text.isdigit():
+    if text.isdecimal() and text.isascii():
         return _positive(int(text))
     wanted: dict[str, int] = {}
     for line in text.splitlines():
@@ -320,7 +320,7 @@ def parse_bottom(text: str) -> int | dict[str, int]:
         if not line:
             continue
         name, _sep, number = re.sub(r"[:：=]", " ", line).rpartition(" ")
-        if not name.strip() or not number.strip().isdigit():
+        if not name.strip() or not (number.strip().isdecimal() and number.strip().isascii()):
             raise forms.ValidationError(
                 _("“%(line)s”: write the group's name, then a number.") % {"line": line})
         wanted[name.strip()] = _positive(int(number))

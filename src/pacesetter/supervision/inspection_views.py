@@ -37,6 +37,7 @@ from pacesetter.orgs.models import Unit
 from pacesetter.pagination import page_of
 from pacesetter.supervision import (
     access,
+    boards,
     documents,
     forms,
     imports,
@@ -126,8 +127,9 @@ def _owner(user: Any, owner_id: int) -> Unit:
 
 def _default_owner(owners: list[tuple[int, str]], request: HttpRequest) -> int | None:
     wanted = request.GET.get("owner", "")
-    if wanted.isdigit() and int(wanted) in {pk for pk, _name in owners}:
-        return int(wanted)
+    chosen = boards.id_or_none(wanted)
+    if chosen in {pk for pk, _name in owners}:
+        return chosen
     return owners[0][0] if owners else None
 
 
@@ -176,8 +178,12 @@ def _list_counts(user: Any, inspections: Sequence[Inspection]) -> dict[int, List
 def inspection_list(request: HttpRequest) -> HttpResponse:
     """The inspections the user organizes or is visited by: kind, period, targets, findings
     and rectification rate."""
-    inspections = access.inspections_in_scope(request.user).select_related("owner").annotate(
-        target_count=Count("targets", distinct=True)).order_by("-starts_on", "title", "pk")
+    user = request.user
+    visible = (scope.inspect_scope(user).q("owner__path")
+               | scope.read_scope(user).q("targets__unit__path"))
+    inspections = access.inspections_in_scope(user).select_related("owner").annotate(
+        target_count=Count("targets", filter=visible, distinct=True)).order_by(
+        "-starts_on", "title", "pk")
     page, query = page_of(request, inspections)
     counts = _list_counts(request.user, page.object_list)
     return render(request, "supervision/inspection_list.html", {
@@ -206,7 +212,8 @@ def _plan_initial(owner: int | None, earlier: Sequence[Inspection],
     initial: dict[str, Any] = {"owner": owner, "kind": InspectionKind.INSPECTION,
                                "starts_on": today, "ends_on": today + datetime.timedelta(days=4)}
     wanted = request.GET.get("rechecks", "")
-    rechecked = next((i for i in earlier if wanted.isdigit() and i.pk == int(wanted)), None)
+    chosen = boards.id_or_none(wanted)
+    rechecked = next((i for i in earlier if i.pk == chosen), None)
     if rechecked is not None:
         initial.update(kind=InspectionKind.RECHECK, rechecks=rechecked.pk,
                        title=_("%(title)s: re-check") % {"title": rechecked.title})
@@ -220,7 +227,8 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
     checklist."""
     user = request.user
     _require_supervisor(user)
-    owners = _owners_with(user, request.POST.get("owner"), _organizers(user))
+    owners = _owners_with(user, request.POST.get("owner") or request.GET.get("owner"),
+                          _organizers(user))
     earlier = _earlier(user)
     form = forms.InspectionForm(request.POST or None, owners=owners, earlier=earlier,
                                 initial=_plan_initial(_default_owner(owners, request), earlier,
@@ -339,8 +347,9 @@ def unit_options(request: HttpRequest) -> JsonResponse:
     """Units under ``owner`` that the user sees, matching ``q``, as suggestions."""
     query = request.GET.get("q", "").strip()[:100]
     owner = None
-    if request.GET.get("owner", "").isdigit():
-        owner = Unit.objects.filter(pk=int(request.GET["owner"])).first()
+    owner_id = boards.id_or_none(request.GET.get("owner"))
+    if owner_id is not None:
+        owner = Unit.objects.filter(pk=owner_id).first()
     units = (org_selectors.unit_list(actor=request.user, under=owner, search=query,
                                      active=True)[:LOOKUP_LIMIT] if query else [])
     return JsonResponse({"options": [forms.unit_label(u) for u in units]})
@@ -368,8 +377,8 @@ def _findings(user: Any, inspection: Inspection) -> QuerySet[Finding]:
             .order_by("unit__path", "number"))
 
 
-def _targets(inspection: Inspection) -> list[InspectionTarget]:
-    return list(inspection.targets.select_related("unit").order_by("position", "pk"))
+def _targets(user: Any, inspection: Inspection) -> list[InspectionTarget]:
+    return list(access.targets_visible(user, inspection))
 
 
 def unit_figures(target: InspectionTarget, findings: Sequence[Finding],
@@ -458,7 +467,7 @@ def inspection_detail(request: HttpRequest, inspection_id: int) -> HttpResponse:
     today = timezone.localdate()
     findings = list(_findings(user, inspection))
     figures = selectors.inspection_figures(actor=user, inspection=inspection)
-    targets = _targets(inspection)
+    targets = _targets(user, inspection)
     views = _finding_views(findings, today)
     by_unit: dict[int, list[FindingView]] = {}
     for view in views:
@@ -580,7 +589,7 @@ def finding_new(request: HttpRequest, inspection_id: int) -> HttpResponse:
     post = request.POST if request.method == "POST" else None
     unit = request.GET.get("unit", "")
     form = forms.FindingForm(post, request.FILES or None, inspection=inspection,
-                             initial={"unit": int(unit) if unit.isdigit() else None})
+                             initial={"unit": boards.id_or_none(unit)})
     suggestions = forms.suggestion_rows(post)
     if post is not None and form.is_valid():
         data = form.cleaned_data
@@ -617,7 +626,7 @@ def findings_template(request: HttpRequest, inspection_id: int) -> FileResponse:
     """The team's findings sheet, with the drop-down lists of this inspection."""
     inspection = access.get_inspection_in_scope(request.user, inspection_id, for_write=True)
     handle = spreadsheets.findings_template(
-        inspection=inspection, units=[t.unit for t in _targets(inspection)],
+        inspection=inspection, units=[t.unit for t in _targets(request.user, inspection)],
         categories=list(FindingCategory.objects.filter(owner_id=inspection.owner_id,
                                                        is_active=True)),
         checklist=list(inspection.checklist.all()))
@@ -668,7 +677,7 @@ def findings_xlsx(request: HttpRequest, inspection_id: int) -> FileResponse:
     findings = list(_findings(user, inspection))
     handle = spreadsheets.findings_file(
         inspection=inspection, findings=findings, today=today,
-        targets=[(t, unit_figures(t, findings, today)) for t in _targets(inspection)])
+        targets=[(t, unit_figures(t, findings, today)) for t in _targets(user, inspection)])
     return _file(handle, _("%(title)s findings") % {"title": inspection.title}, XLSX, "xlsx")
 
 
@@ -683,7 +692,7 @@ def report_docx(request: HttpRequest, inspection_id: int) -> FileResponse:
     handle = documents.report_document(
         inspection=inspection,
         figures=selectors.inspection_figures(actor=user, inspection=inspection),
-        targets=[(t, unit_figures(t, findings, today)) for t in _targets(inspection)],
+        targets=[(t, unit_figures(t, findings, today)) for t in _targets(user, inspection)],
         findings=findings, members=list(inspection.members.all()))
     return _file(handle, _("%(title)s bulletin") % {"title": inspection.title}, DOCX, "docx")
 
@@ -698,7 +707,7 @@ def categories(request: HttpRequest) -> HttpResponse:
     _require_supervisor(user)
     asked = (request.POST if request.method == "POST" else request.GET).get("owner", "")
     owners = _owners_with(user, asked, _organizers(user))
-    chosen = int(asked) if asked.isdigit() else None
+    chosen = boards.id_or_none(asked)
     if chosen is None and request.method == "GET" and owners:
         chosen = owners[0][0]
     if chosen not in {pk for pk, _name in owners}:

@@ -56,13 +56,6 @@ HISTORY_SHOWN = 200
 BACKWARD_STEPS = frozenset({"request_extension", "decline_extension", "return", "reopen"})
 
 
-def _id_or_none(value: str | None) -> int | None:
-    try:
-        return scope.as_id(value) if value else None
-    except (TypeError, ValueError):
-        return None
-
-
 def _inspection_url(inspection_id: int) -> str:
     """The inspection's page, once the inspection pages are there."""
     try:
@@ -75,19 +68,7 @@ def _inspection_url(inspection_id: int) -> str:
 
 
 def _filters(request: HttpRequest) -> boards.TaskFilters:
-    """The board's filters from the query string. A unit or an inspection outside the
-    visitor's scope is not found; any other value that means nothing is ignored."""
-    get = request.GET
-    unit_id, inspection_id = _id_or_none(get.get("unit")), _id_or_none(get.get("inspection"))
-    source, state, light = get.get("source", ""), get.get("state", ""), get.get("light", "")
-    return boards.TaskFilters(
-        unit=scope.get_unit_in_scope(request.user, unit_id) if unit_id else None,
-        source=source if source in RectificationSource.values else "",
-        state=state if state in RectificationState.values else "",
-        light=light if light in boards.LIGHTS else "",
-        inspection=(access.get_inspection_in_scope(request.user, inspection_id)
-                    if inspection_id else None),
-        text=get.get("q", "").strip()[:100])
+    return boards.filters_from(request.user, request.GET)
 
 
 @dataclass(frozen=True)
@@ -142,14 +123,40 @@ def board(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
-def board_xlsx(request: HttpRequest) -> FileResponse:
-    """The board's list as filtered, every column, in a workbook."""
+@require_http_methods(["GET", "POST"])
+def board_xlsx(request: HttpRequest) -> HttpResponse:
+    """The board's list as filtered, every column, in a workbook: at once up to
+    ``boards.DIRECT_EXPORT_ROWS`` tasks; beyond, a page offers to write it in the background
+    (a province's 100,000 tasks take a minute or two)."""
     today = timezone.localdate()
-    found = boards.tasks(actor=request.user, filters=_filters(request), today=today)
+    filters = _filters(request)
+    found = boards.tasks(actor=request.user, filters=filters, today=today)
+    rows = found.count()
     title = export_services.file_title(_("Rectifications %(day)s") % {"day": f"{today:%Y-%m-%d}"})
-    return FileResponse(boards.tasks_workbook(found, today), as_attachment=True,
-                        content_type=XLSX, filename=f"{title}.xlsx")
+    if rows <= boards.DIRECT_EXPORT_ROWS:
+        return FileResponse(boards.tasks_workbook(found, today), as_attachment=True,
+                            content_type=XLSX, filename=f"{title}.xlsx")
+    if request.method == "POST":
+        job = export_services.export_request(
+            actor=request.user, kind="supervision.rectifications",
+            params={"filters": {key: request.GET[key] for key in FILTER_KEYS
+                                if request.GET.get(key)}, "today": today.isoformat()},
+            title=title, unit_path=_export_path(request.user, filters), rows_total=rows)
+        return redirect("exports:detail", export_id=job.pk)
+    return render(request, "supervision/rectification_export.html", {
+        "rows": rows, "filter_query": request.GET.urlencode(), "tab": "board"})
+
+
+FILTER_KEYS = ("unit", "source", "state", "light", "inspection", "q")
+
+
+def _export_path(user: Any, filters: boards.TaskFilters) -> str:
+    """Where the export's audit entry belongs: the unit filtered on, or the user's widest
+    unit."""
+    if filters.unit is not None:
+        return filters.unit.path
+    paths = scope.read_scope(user).paths
+    return min(paths, key=len) if paths else ""
 
 
 # --- a task's page ------------------------------------------------------------------------------
@@ -442,7 +449,7 @@ def register(request: HttpRequest) -> HttpResponse:
     owners = _owners(user)
     if not owners:
         raise PermissionDenied(str(access.SUPERVISE_DENIED))
-    chosen = _id_or_none(request.POST.get("owner"))
+    chosen = boards.id_or_none(request.POST.get("owner"))
     if chosen and chosen not in {pk for pk, _name in owners}:
         # a unit further down the supervised subtree may organize; one outside is not found
         unit = scope.get_unit_in_scope(user, chosen)
@@ -516,7 +523,7 @@ def due(request: HttpRequest) -> HttpResponse:
     """督办: the open tasks overdue (red) or due soon (yellow), the most overdue first, with
     the escalation level reached, the level due today and when the next one falls due."""
     user, today = request.user, timezone.localdate()
-    unit_id = _id_or_none(request.GET.get("unit"))
+    unit_id = boards.id_or_none(request.GET.get("unit"))
     unit = scope.get_unit_in_scope(user, unit_id) if unit_id else None
     light = request.GET.get("light", "")
     light = light if light in (schedule.RED, schedule.YELLOW) else ""

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +17,7 @@ from pacesetter.assessment import selectors as assessment_selectors
 from pacesetter.errors import NotFound
 from pacesetter.orgs.models import Unit
 from pacesetter.supervision import access, lifecycle, schedule
+from pacesetter.supervision.boards import LIGHTS, light_q
 from pacesetter.supervision.models import (
     Finding,
     Inspection,
@@ -159,24 +160,31 @@ class Figures:
 
 def figures(*, findings: QuerySet[Finding], tasks: QuerySet[Rectification],
             today: datetime.date | None = None) -> Figures:
-    """The figures of these findings and tasks (already scoped and filtered). Three
-    queries."""
+    """The figures of these findings and tasks (already scoped and filtered), counted by the
+    database: three queries, whatever the number of tasks (the lights are
+    ``boards.light_q``, the conditions that match ``schedule.traffic_light``)."""
     today = today or timezone.localdate()
-    found = list(findings.values_list("category__name", "severity"))
-    suggestions = Suggestion.objects.filter(finding__in=findings).count()
-    rows = list(tasks.values_list("state", "deadline", "reported_late", "completed_late"))
-    rectified = [r for r in rows if r[0] in lifecycle.RECTIFIED]
-    open_rows = [r for r in rows if r[0] in lifecycle.OPEN]
-    lights = Counter(schedule.traffic_light(deadline, today, state not in lifecycle.OPEN)
-                     for state, deadline, *_flags in rows)
+    found = list(findings.order_by().values_list("category__name", "severity")
+                 .annotate(n=Count("pk")))
+    suggestions = Suggestion.objects.filter(finding__in=findings.order_by().values("pk")
+                                            ).count()
+    rectified, open_ = Q(state__in=lifecycle.RECTIFIED), Q(state__in=lifecycle.OPEN)
+    counts = tasks.order_by().aggregate(
+        tasks=Count("pk"), rectified=Count("pk", filter=rectified),
+        on_time=Count("pk", filter=rectified & Q(reported_late=False, completed_late=False)),
+        open=Count("pk", filter=open_), late=Count("pk", filter=open_ & Q(deadline__lt=today)),
+        **{f"light_{light}": Count("pk", filter=light_q(light, today)) for light in LIGHTS})
+    by_category: Counter[str] = Counter()
+    by_severity: Counter[str] = Counter()
+    for name, severity, n in found:
+        by_category[name or _("Uncategorized")] += n
+        by_severity[severity] += n
     return Figures(
-        findings=len(found), suggestions=suggestions,
-        by_category=dict(Counter(name or _("Uncategorized") for name, _s in found)),
-        by_severity=dict(Counter(severity for _n, severity in found)),
-        tasks=len(rows), rectified=len(rectified),
-        rectified_on_time=sum(1 for r in rectified if not r[2] and not r[3]),
-        late=sum(1 for _s, deadline, *_f in open_rows if deadline < today),
-        open=len(open_rows), lights={k: lights.get(k, 0) for k in (
+        findings=sum(by_severity.values()), suggestions=suggestions,
+        by_category=dict(by_category), by_severity=dict(by_severity),
+        tasks=counts["tasks"], rectified=counts["rectified"],
+        rectified_on_time=counts["on_time"], late=counts["late"], open=counts["open"],
+        lights={light: counts[f"light_{light}"] for light in (
             schedule.GREEN, schedule.YELLOW, schedule.RED, schedule.NONE)})
 
 

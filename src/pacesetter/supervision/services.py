@@ -86,8 +86,11 @@ def inspection_create(*, actor: Any, owner: Unit, title: str, starts_on: datetim
         problems["rechecks"] = _("A re-check revisits an inspection of the same organizer.")
     elif rechecks is not None and not targets:
         targets = recheck_targets(rechecks)
+        if not targets:
+            problems["rechecks"] = _("“%(title)s” has no closed-out finding to revisit yet.") % {
+                "title": rechecks.title}
     units = [t.unit for t in targets]
-    if not units:
+    if not units and "rechecks" not in problems:
         problems["targets"] = _("Choose the units to inspect.")
     elif len({u.pk for u in units}) != len(units):
         problems["targets"] = _("A unit is listed twice.")
@@ -564,49 +567,76 @@ def escalate_due(*, today: datetime.date | None = None) -> EscalationReport:
     """Chase the open tasks (run daily: Celery beat, or ``pacesetter escalate`` from cron).
     Overdue: the unit's leaders (its administrators) are told (level 1); overdue more than a
     week: the supervising department is told too (level 2). Due within the warning days: the
-    unit is reminded once a day. Each level is reached once, and recorded."""
+    unit is reminded once a day. Each level is reached once, and recorded.
+
+    Only tasks due by the end of the warning days are read (the others have nothing to
+    chase); the levels are written one ``UPDATE`` per level and the people to tell are read in
+    one query, so a province's daily run costs a few queries, not a few per task."""
     today = today or timezone.localdate()
-    open_tasks = Rectification.objects.filter(state__in=lifecycle.OPEN).select_related(
-        "owner", "lead_unit")
-    messages, changes, raised, warned = [], [], 0, 0
-    for task in open_tasks.select_for_update(of=("self",)):
+    warn_until = today + datetime.timedelta(days=schedule.WARN_DAYS)
+    due = list(Rectification.objects.filter(state__in=lifecycle.OPEN, deadline__lte=warn_until)
+               .select_related("owner", "lead_unit").select_for_update(of=("self",))
+               .order_by("pk"))
+    raised: dict[int, list[Rectification]] = {1: [], 2: []}
+    warned: list[Rectification] = []
+    for task in due:
         level = schedule.escalation_due(task.deadline, today, True, task.escalation)
         if level > task.escalation:
-            before = {"escalation": task.escalation}
-            task.escalation = level
-            task.save(update_fields=["escalation", "updated_at"])
-            raised += 1
-            messages.extend(_escalation_messages(task, level, today))
-            changes.append(Change(obj=task, action=AuditAction.UPDATE,
-                                  unit_path=task.lead_unit.path, before=before,
-                                  after={"escalation": level}))
+            raised[level].append(task)
         elif schedule.traffic_light(task.deadline, today, False) == schedule.YELLOW:
-            warned += 1
-            messages.extend(_reminders(task, today))
+            warned.append(task)
+    holders = _holders_of({t.lead_unit_id for t in due} | {t.owner_id for t in due})
+    messages, changes, now = [], [], timezone.now()
+    for level, tasks in raised.items():
+        Rectification.objects.filter(pk__in=[t.pk for t in tasks]).update(
+            escalation=level, updated_at=now)
+        for task in tasks:
+            changes.append(Change(obj=task, action=AuditAction.UPDATE,
+                                  unit_path=task.lead_unit.path,
+                                  before={"escalation": task.escalation},
+                                  after={"escalation": level}))
+            task.escalation = level
+            messages.extend(_escalation_messages(task, level, today, holders))
+    for task in warned:
+        messages.extend(_reminders(task, holders))
     notify_each(messages)
     if changes:
         entries_record(actor=None, changes=changes)
-    return EscalationReport(raised=raised, warned=warned)
+    return EscalationReport(raised=len(changes), warned=len(warned))
 
 
-def _escalation_messages(task: Rectification, level: int,
-                         today: datetime.date) -> list[Message]:
+def _holders_of(unit_ids: set[int]) -> dict[tuple[int, str], list[int]]:
+    """The active users holding each role on each of these units: one query."""
+    found: dict[tuple[int, str], list[int]] = {}
+    for unit_id, role, user_id in (RoleGrant.objects.filter(
+            unit_id__in=unit_ids, user__is_active=True).order_by("user_id")
+            .values_list("unit_id", "role", "user_id").distinct()):
+        found.setdefault((unit_id, role), []).append(user_id)
+    return found
+
+
+def _escalation_messages(task: Rectification, level: int, today: datetime.date,
+                         holders: Mapping[tuple[int, str], list[int]]) -> list[Message]:
     late = schedule.days_overdue(task.deadline, today)
     title = _("Overdue %(days)d days: %(serial)s") % {"days": late, "serial": task.serial}
-    recipients = _holders(task.lead_unit, (Role.ORG_ADMIN,), None)
+    recipients = list(holders.get((task.lead_unit_id, Role.ORG_ADMIN), []))
     if level >= 2:
-        recipients += _holders(task.owner, (Role.ORG_ADMIN, Role.INSPECTOR), None)
+        for role in (Role.ORG_ADMIN, Role.INSPECTOR):
+            recipients += holders.get((task.owner_id, role), [])
     return [Message(recipient_id=user_id, kind="supervision.escalation", title=title,
                     body=task.content[:200], url=_url(task), unit_path=task.lead_unit.path)
             for user_id in dict.fromkeys(recipients)]
 
 
-def _reminders(task: Rectification, today: datetime.date) -> list[Message]:
+def _reminders(task: Rectification,
+               holders: Mapping[tuple[int, str], list[int]]) -> list[Message]:
     title = _("Due on %(day)s: %(serial)s") % {"day": f"{task.deadline:%Y-%m-%d}",
                                                 "serial": task.serial}
+    recipients = (holders.get((task.lead_unit_id, Role.ORG_ADMIN), [])
+                  + holders.get((task.lead_unit_id, Role.REPORTER), []))
     return [Message(recipient_id=user_id, kind="supervision.reminder", title=title,
                     body=task.content[:200], url=_url(task), unit_path=task.lead_unit.path)
-            for user_id in _holders(task.lead_unit, (Role.ORG_ADMIN, Role.REPORTER), None)]
+            for user_id in dict.fromkeys(recipients)]
 
 
 # ---------------------------------------------------------------------------------------------
