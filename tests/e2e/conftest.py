@@ -87,7 +87,8 @@ def login(page: Page, base_url: str, username: str, password: str) -> None:
     page.goto(f"{base_url}/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click(".loginbox button[type=submit]")
+    with page.expect_navigation():  # the form's answer has landed, not the login page's
+        page.click(".loginbox button[type=submit]")
     page.wait_for_load_state("domcontentloaded")
 
 

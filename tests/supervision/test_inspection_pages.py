@@ -587,3 +587,14 @@ def test_a_recheck_of_an_inspection_further_down_is_offered_with_its_organizer(
     assert form.initial["owner"] == tree.county_a.pk
     assert answer.status_code == 302
     assert Inspection.objects.get(kind="recheck").owner == tree.county_a
+
+
+def test_a_rechecks_bulletin_gives_its_verdicts(client, recheck, rechecked, inspector):
+    services.recheck_verdict_record(actor=inspector, recheck=recheck,
+                                    finding=rechecked.findings.get(number=2),
+                                    verdict="reopened", note="档案再次缺页")
+    client.force_login(inspector)
+    answer = client.get(f"/inspections/{recheck.pk}/report.docx")
+    text = file_text(io.BytesIO(b"".join(answer.streaming_content)), "report.docx")
+    assert "回头看问题 2 个：整改到位 0 个，问题反弹重新整改 1 个，已销号待核查 1 个" in text
+    assert "问题反弹，重新整改" in text and "档案再次缺页" in text and "待核查" in text

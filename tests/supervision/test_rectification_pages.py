@@ -134,6 +134,24 @@ def test_a_step_out_of_order_is_refused_with_the_state_named(client, task, inspe
     assert trail(task) == before
 
 
+@pytest.mark.parametrize(("sent", "message"), [
+    ({"deadline": "2026-02-30"}, "请按“年-月-日”填写日期，如 2026-12-31。"),
+    ({"deadline": "9999-12-31"}, "日期不能晚于 2100-12-31。"),
+    ({"deadline": "2099-12-31", "note": "很" * 2001}, "最多 2000 个字。"),
+])
+def test_an_extension_with_a_bad_date_or_a_note_too_long_is_refused(
+        client, task, inspector, county_admin, sent, message):
+    from tests.supervision.test_services import reach
+
+    task = reach(task, "in_progress", inspector, county_admin)
+    client.force_login(county_admin)
+    before = trail(task)
+    answer = client.post(step_url(task), {"step": "request_extension", "note": "换届", **sent})
+    assert answer.status_code == 422
+    assert message in answer.content.decode()
+    assert trail(task) == before
+
+
 def test_an_unknown_step_is_refused(client, task, inspector):
     client.force_login(inspector)
     before = trail(task)

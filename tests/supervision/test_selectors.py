@@ -5,7 +5,7 @@ import pytest
 from pacesetter.assessment import services as assessment_services
 from pacesetter.errors import NotFound, ValidationFailed
 from pacesetter.supervision import selectors, services
-from pacesetter.supervision.models import Rectification
+from pacesetter.supervision.models import Finding, Rectification
 from pacesetter.supervision.services import FindingData, TargetData
 from tests.assessment.conftest import figures
 from tests.supervision.conftest import TODAY, days
@@ -84,8 +84,12 @@ def test_the_figures_count_the_loop_and_word_the_summary(inspection, inspector, 
     assert (whole.rectified, whole.rectified_on_time, whole.open, whole.late) == (1, 1, 1, 1)
     assert whole.rectification_rate == 33.3 and whole.on_time_rate == 100.0
     assert whole.lights == {"green": 0, "yellow": 0, "red": 1, "none": 2}
+    assert (whole.verifying, whole.unassigned) == (0, 1)  # every task is counted somewhere
     assert whole.summary() == ("指出问题 3 个，提出整改建议 3 条；已整改 1 个（整改率 33.3%），"
-                               "整改中 1 个，逾期 1 个。")
+                               "整改中 1 个（其中逾期 1 个），待核验 0 个，尚未交办 1 个。")
+    nothing = selectors.figures(findings=Finding.objects.none(),
+                                tasks=Rectification.objects.none())
+    assert "整改率 —）" in nothing.summary()
     county_a = selectors.inspection_figures(actor=county_admin, inspection=inspection)
     assert (county_a.findings, county_a.tasks) == (2, 2)  # county B's are not its to see
 

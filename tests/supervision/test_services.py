@@ -322,7 +322,7 @@ def test_a_problem_back_reopens_its_task_with_the_reason_and_a_new_deadline(
     assert task.state == S.IN_PROGRESS and task.closed_at is None
     assert task.deadline == days(60) and task.escalation == 0
     reopened = task.events.get(step="reopen")
-    assert reopened.note == "回头看“满意度后进县督查回头看”：档案再次缺页"
+    assert reopened.note == "回头看（满意度后进县督查回头看）：档案再次缺页"
     assert reopened.deadline == days(60)
     assert Notification.objects.filter(recipient=county_admin,
                                        kind="supervision.reopen").exists()
@@ -383,3 +383,44 @@ def test_a_recheck_of_an_inspection_with_nothing_closed_out_says_so(inspection, 
             rechecks=inspection, starts_on=TODAY, ends_on=TODAY, targets=[])
     assert refused.value.extra["errors"] == [
         {"field": "rechecks", "message": "“满意度后进县督查”尚无已销号问题可回头看。"}]
+
+
+def test_a_task_returned_after_its_deadline_gets_a_new_one_and_the_unit_is_not_stuck(
+        task, inspector, county_admin):
+    task = reach(task, S.UNDER_REVIEW, inspector, county_admin)
+    Rectification.objects.filter(pk=task.pk).update(deadline=days(-1), escalation=1)
+    task = step(inspector, task, "return")  # serious: 15 days from today by default
+    assert (task.state, task.deadline, task.escalation) == (S.IN_PROGRESS, days(15), 0)
+    task = step(county_admin, task, "request_extension", deadline=days(40))
+    assert task.state == S.EXTENSION_REQUESTED
+
+
+def test_a_task_returned_in_time_keeps_its_deadline_unless_given_one(task, inspector,
+                                                                     county_admin):
+    task = reach(task, S.UNDER_REVIEW, inspector, county_admin)
+    before = task.deadline
+    task = step(inspector, task, "return")
+    assert task.deadline == before
+    task = step(county_admin, task, "report", note="再次整改", files=[photo()])
+    task = step(inspector, task, "review")
+    task = step(inspector, task, "return", deadline=days(5))
+    assert task.deadline == days(5) and task.events.last().deadline == days(5)
+
+
+def test_the_same_problem_at_the_same_unit_is_not_recorded_twice(finding, inspection,
+                                                                 inspector, tree):
+    # a second click of the phone form, or the same sheet imported again
+    with pytest.raises(ValidationFailed) as again:
+        services.finding_record(actor=inspector, inspection=inspection, data=FindingData(
+            tree.county_a, " 部分村党组织“三会一课”记录不全 "))
+    with pytest.raises(ValidationFailed) as twice:
+        services.findings_record(actor=inspector, inspection=inspection, rows=[
+            (FindingData(tree.county_b, "台账缺失"), []),
+            (FindingData(tree.county_b, "台账缺失"), [])])
+    assert again.value.extra["errors"][0]["message"] == "该单位已录入同一问题（第 1 条）。"
+    assert twice.value.extra["errors"] == [
+        {"row": 2, "field": "description", "message": "与第 1 行的问题相同。"}]
+    assert Finding.objects.count() == 1
+    # the same words at another unit are another problem
+    services.finding_record(actor=inspector, inspection=inspection, data=FindingData(
+        tree.county_b, "部分村党组织“三会一课”记录不全"))

@@ -233,9 +233,11 @@ def my_unit_tasks(*, actor: Any) -> QuerySet[Rectification]:
     report = scope.report_scope(actor)
     if report.is_empty:
         return Rectification.objects.none()
+    reported = Unit.objects.filter(report.q("path")).values("pk")
+    supervised = Unit.objects.filter(scope.inspect_scope(actor).q("path")).values("pk")
     return (access.rectifications_in_scope(actor)
-            .filter(report.q("lead_unit__path"), state__in=lifecycle.OPEN)
-            .exclude(scope.inspect_scope(actor).q("owner__path"))
+            .filter(lead_unit__in=reported, state__in=lifecycle.OPEN)
+            .exclude(owner__in=supervised)
             .select_related("owner", "lead_unit", "responsible")
             .order_by("deadline", "pk"))
 
@@ -243,8 +245,9 @@ def my_unit_tasks(*, actor: Any) -> QuerySet[Rectification]:
 def unit_options(*, actor: Any) -> list[tuple[int, str]]:
     """(id, name indented by depth) of the units worth filtering on: the lead units of the
     tasks the actor sees and the units above them within scope, as a tree. Two queries."""
-    paths = set(access.rectifications_in_scope(actor).order_by()
-                .values_list("lead_unit__path", flat=True).distinct()[:UNIT_OPTIONS])
+    leads = (access.rectifications_in_scope(actor).order_by()
+             .values_list("lead_unit_id", flat=True).distinct()[:UNIT_OPTIONS])
+    paths = set(Unit.objects.filter(pk__in=list(leads)).values_list("path", flat=True))
     wanted: set[str] = set()
     for path in paths:
         codes = path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR)

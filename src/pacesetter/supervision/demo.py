@@ -122,10 +122,11 @@ def _load(admin: User, survey_id: int) -> dict[str, int]:
     checklist = {item.code: item for item in inspection.checklist.all()}
     targets = [t.unit for t in inspection.targets.all()]
     rng = np.random.default_rng(SEED)
+    order = {unit.pk: iter(rng.permutation(len(PROBLEMS))) for unit in targets}
     rows = []
     for n in range(FINDINGS):
-        unit = targets[n % len(targets)]
-        category, code, problem, first, second = PROBLEMS[int(rng.integers(len(PROBLEMS)))]
+        unit = targets[n % len(targets)]  # no problem twice at a unit (it would be refused)
+        category, code, problem, first, second = PROBLEMS[int(next(order[unit.pk]))]
         suggestions = [first, second] if n < SUGGESTIONS - FINDINGS and second else [first]
         if n < SUGGESTIONS - FINDINGS and not second:
             suggestions = [first, "举一反三，建立长效机制"]

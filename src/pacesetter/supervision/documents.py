@@ -19,7 +19,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from pacesetter.supervision.models import Finding, Inspection, InspectionTarget
-from pacesetter.supervision.selectors import Figures
+from pacesetter.supervision.selectors import Figures, RecheckItem, recheck_figures
 from pacesetter.word import east_asian_font
 
 #: Characters XML 1.0 refuses (python-docx raises on them): control characters but tab and
@@ -59,8 +59,10 @@ def _table(document: Any, header: Sequence[str], rows: Sequence[Sequence[Any]]) 
 
 def report_document(*, inspection: Inspection, figures: Figures,
                     targets: Sequence[tuple[InspectionTarget, Figures]],
-                    findings: Sequence[Finding], members: Sequence[Any]) -> IO[bytes]:
-    """The bulletin of ``inspection`` (the findings and figures the reader may see)."""
+                    findings: Sequence[Finding], members: Sequence[Any],
+                    recheck: Sequence[RecheckItem] | None = None) -> IO[bytes]:
+    """The bulletin of ``inspection`` (the findings and figures the reader may see); for a
+    re-check, the verdicts on the findings it revisits too (``recheck``)."""
     document = Document()
     east_asian_font(document, size=12)
     section = document.sections[0]
@@ -102,6 +104,9 @@ def report_document(*, inspection: Inspection, figures: Figures,
            + [[pgettext("bulletin", "Total"), figures.findings, figures.suggestions,
                figures.rectified, rate(figures.rectification_rate), figures.open,
                figures.late]])
+
+    if recheck is not None:
+        _recheck_section(document, recheck)
 
     document.add_heading(_("Problems found and suggestions"), level=2)
     by_unit: dict[int, list[Finding]] = {}
@@ -153,3 +158,23 @@ def _unit_findings(document: Any, title: str, findings: Sequence[Finding]) -> No
             line = document.add_paragraph(xml_text(
                 _("Suggestion %(n)d: %(text)s") % {"n": n, "text": text}))
             line.paragraph_format.left_indent = Pt(24)
+
+
+def _recheck_section(document: Any, items: Sequence[RecheckItem]) -> None:
+    """回头看: the sentence and a row per revisited finding with its verdict."""
+    document.add_heading(_("Re-check of the closed-out findings"), level=2)
+    summary = document.add_paragraph()
+    summary.add_run(xml_text(recheck_figures(list(items)).summary())).bold = True
+    if not items:
+        return
+    _table(document, [_("No."), _("Unit"), _("Problem"), _("Rectification"), _("Re-check"),
+                      _("Note")],
+           [[item.finding.number, item.finding.unit.name, item.finding.description,
+             item.task.serial if item.task else "—", _verdict_text(item),
+             item.verdict.note if item.verdict else ""] for item in items])
+
+
+def _verdict_text(item: RecheckItem) -> str:
+    if item.verdict is not None:
+        return str(item.verdict.get_verdict_display())
+    return _("To verify") if item.awaiting_verdict else _("Not closed out yet")

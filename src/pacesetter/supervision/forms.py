@@ -47,6 +47,9 @@ FILE_ACCEPT = ",".join(["image/*", *sorted(ATTACHMENT_TYPES)])
 MAX_GROUPS = 50
 
 
+BAD_DATE = gettext_lazy("Give the date as year-month-day, e.g. 2026-12-31.")
+
+
 def date_or_none(text: str) -> datetime.date | None:
     """A date typed as YYYY-MM-DD (what a date input sends), or ``None``."""
     try:

@@ -406,7 +406,8 @@ def unit_figures(target: InspectionTarget, findings: Sequence[Finding],
         rectified_on_time=sum(1 for t in rectified
                               if not t.reported_late and not t.completed_late),
         late=sum(1 for t in open_tasks if t.deadline < today), open=len(open_tasks),
-        lights=lights)
+        lights=lights, verifying=sum(1 for t in tasks if t.state in selectors.VERIFYING),
+        unassigned=sum(1 for t in tasks if t.state == RectificationState.REGISTERED))
 
 
 @dataclass(frozen=True)
@@ -515,11 +516,16 @@ def recheck_verdict(request: HttpRequest, inspection_id: int, finding_id: int) -
     user = request.user
     inspection = access.get_inspection_in_scope(user, inspection_id, for_write=True)
     finding = access.get_finding_in_scope(user, finding_id)
+    deadline = request.POST.get("deadline", "")
+    if deadline.strip() and forms.date_or_none(deadline) is None:
+        messages.error(request, _("Finding %(number)d: %(problem)s") % {
+            "number": finding.number, "problem": forms.BAD_DATE})
+        return redirect(reverse("supervision:inspection", args=[inspection.pk]) + "#recheck")
     try:
         row = services.recheck_verdict_record(
             actor=user, recheck=inspection, finding=finding,
             verdict=request.POST.get("verdict", ""), note=request.POST.get("note", ""),
-            deadline=forms.date_or_none(request.POST.get("deadline", "")))
+            deadline=forms.date_or_none(deadline))
     except ApplicationError as refused:
         messages.error(request, _("Finding %(number)d: %(problem)s") % {
             "number": finding.number, "problem": _problem_text(_refusal(refused))})
@@ -693,7 +699,9 @@ def report_docx(request: HttpRequest, inspection_id: int) -> FileResponse:
         inspection=inspection,
         figures=selectors.inspection_figures(actor=user, inspection=inspection),
         targets=[(t, unit_figures(t, findings, today)) for t in _targets(user, inspection)],
-        findings=findings, members=list(inspection.members.all()))
+        findings=findings, members=list(inspection.members.all()),
+        recheck=(selectors.recheck_items(actor=user, recheck=inspection)
+                 if inspection.kind == InspectionKind.RECHECK else None))
     return _file(handle, _("%(title)s bulletin") % {"title": inspection.title}, DOCX, "docx")
 
 

@@ -182,6 +182,11 @@ class StepChoice:
         return self.step.name == "request_extension"
 
     @property
+    def offers_deadline(self) -> bool:
+        """The step sends the task back with a new deadline, which may be given."""
+        return self.step.name in services.NEW_DEADLINE_STEPS
+
+    @property
     def forward(self) -> bool:
         """The step moves the task on (shown as the main button), not back or aside."""
         return self.step.name not in BACKWARD_STEPS
@@ -280,6 +285,13 @@ def step(request: HttpRequest, rectification_id: int) -> HttpResponse:
     task = access.get_rectification_in_scope(request.user, rectification_id)
     name = request.POST.get("step", "")[:32]
     note, deadline = request.POST.get("note", ""), request.POST.get("deadline", "")[:10]
+    found = lifecycle.STEPS.get(name)
+    if found is not None and deadline.strip() and supervision_forms.date_or_none(
+            deadline) is None:
+        choice = StepChoice(found, error=str(supervision_forms.BAD_DATE),
+                            field_errors={"deadline": str(supervision_forms.BAD_DATE)},
+                            note=note, deadline=deadline)
+        return _task_page(request, task, status=422, refused=choice)
     try:
         moved = services.rectification_step(
             actor=request.user, rectification=task, step=name, note=note,
@@ -288,7 +300,6 @@ def step(request: HttpRequest, rectification_id: int) -> HttpResponse:
     except NotFound:
         raise
     except ApplicationError as error:
-        found = lifecycle.STEPS.get(name)
         if found is None:
             return _task_page(request, task, status=error.status_code, page_error=error.message)
         choice = StepChoice(found, error=error.message,

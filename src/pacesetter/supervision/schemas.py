@@ -111,6 +111,8 @@ class FiguresOut(Schema):
     rectified_on_time: int
     late: int = Field(..., description="open and past the deadline")
     open: int = Field(..., description="still the unit's to do")
+    verifying: int = Field(..., description="reported or under review: to verify")
+    unassigned: int = Field(..., description="registered, not yet assigned")
     lights: dict[str, int] = Field(..., description="green, yellow, red, none (done)")
     rectification_rate: float | None = Field(..., description="整改率, in percent")
     on_time_rate: float | None

@@ -122,6 +122,10 @@ def _id(value: Any) -> int:
 # figures
 
 
+#: The states in which the unit has reported and the supervising side is to verify.
+VERIFYING = frozenset({RectificationState.REPORTED, RectificationState.UNDER_REVIEW})
+
+
 @dataclass(frozen=True)
 class Figures:
     """What an inspection (or a unit, or a whole organizer) has found and rectified."""
@@ -136,6 +140,8 @@ class Figures:
     late: int  # open and past the deadline
     open: int  # still the unit's to do
     lights: dict[str, int]
+    verifying: int = 0  # reported or under review: the supervising side's to verify
+    unassigned: int = 0  # registered, not yet assigned
 
     @property
     def rectification_rate(self) -> float | None:
@@ -150,12 +156,15 @@ class Figures:
 
     def summary(self) -> str:
         """The bulletin's sentence, as seed 002 words it."""
+        rate = self.rectification_rate
         return _("%(findings)d problems pointed out and %(suggestions)d suggestions made; "
-                 "%(rectified)d rectified (rate %(rate)s%%), %(open)d in progress, %(late)d "
-                 "overdue.") % {
+                 "%(rectified)d rectified (rate %(rate)s), %(open)d in progress (%(late)d "
+                 "overdue), %(verifying)d to verify, %(unassigned)d not yet assigned.") % {
             "findings": self.findings, "suggestions": self.suggestions,
-            "rectified": self.rectified, "rate": _percent(self.rectification_rate),
-            "open": self.open, "late": self.late}
+            "rectified": self.rectified,
+            "rate": "—" if rate is None else f"{_percent(rate)}%",
+            "open": self.open, "late": self.late, "verifying": self.verifying,
+            "unassigned": self.unassigned}
 
 
 def figures(*, findings: QuerySet[Finding], tasks: QuerySet[Rectification],
@@ -173,6 +182,8 @@ def figures(*, findings: QuerySet[Finding], tasks: QuerySet[Rectification],
         tasks=Count("pk"), rectified=Count("pk", filter=rectified),
         on_time=Count("pk", filter=rectified & Q(reported_late=False, completed_late=False)),
         open=Count("pk", filter=open_), late=Count("pk", filter=open_ & Q(deadline__lt=today)),
+        verifying=Count("pk", filter=Q(state__in=VERIFYING)),
+        unassigned=Count("pk", filter=Q(state=RectificationState.REGISTERED)),
         **{f"light_{light}": Count("pk", filter=light_q(light, today)) for light in LIGHTS})
     by_category: Counter[str] = Counter()
     by_severity: Counter[str] = Counter()
@@ -184,6 +195,7 @@ def figures(*, findings: QuerySet[Finding], tasks: QuerySet[Rectification],
         by_category=dict(by_category), by_severity=dict(by_severity),
         tasks=counts["tasks"], rectified=counts["rectified"],
         rectified_on_time=counts["on_time"], late=counts["late"], open=counts["open"],
+        verifying=counts["verifying"], unassigned=counts["unassigned"],
         lights={light: counts[f"light_{light}"] for light in (
             schedule.GREEN, schedule.YELLOW, schedule.RED, schedule.NONE)})
 

@@ -44,6 +44,16 @@ from pacesetter.supervision.models import (
 )
 from pacesetter.userinput import clean_text, file_problems
 
+#: The longest a note, a description and a suggestion may be (what the API accepts too).
+NOTE_MAX = 2000
+DESCRIPTION_MAX = 5000
+#: The latest date a deadline may be: any real plan is earlier, and date arithmetic on it
+#: (the warning days, the escalation days) stays in the calendar.
+LATEST_DEADLINE = datetime.date(2100, 12, 31)
+
+#: Steps that send the task back to the unit with a new deadline: given, or (when reopened, or
+#: returned after the deadline has passed) the severity's default from today.
+NEW_DEADLINE_STEPS = frozenset({"return", "reopen"})
 RECTIFICATION_FIELDS = ["serial", "source", "content", "lead_unit", "assisting_units",
                         "responsible", "measures", "deadline", "feedback_cadence", "state"]
 
@@ -236,6 +246,10 @@ def finding_problems(inspection: Inspection, data: FindingData,
             "unit": data.unit.name}
     if not clean_text(data.description):
         problems["description"] = _("Describe the problem.")
+    elif len(data.description) > DESCRIPTION_MAX:
+        problems["description"] = _too_long(DESCRIPTION_MAX)
+    if any(len(text) > NOTE_MAX for text in data.suggestions):
+        problems["suggestions"] = _too_long(NOTE_MAX)
     if data.severity not in Severity.values:
         problems["severity"] = _("Choose the severity.")
     if data.category is not None and (data.category.owner_id != inspection.owner_id
@@ -245,6 +259,8 @@ def finding_problems(inspection: Inspection, data: FindingData,
         problems["checklist_item"] = _("Choose an item of this inspection's checklist.")
     if data.deadline is not None and data.deadline < timezone.localdate():
         problems["deadline"] = _("The deadline has passed already.")
+    elif data.deadline is not None and data.deadline > LATEST_DEADLINE:
+        problems["deadline"] = _late_date()
     return problems
 
 
@@ -269,9 +285,21 @@ def findings_record(*, actor: Any, inspection: Inspection,
     if inspection.state == InspectionState.CONCLUDED:
         raise Conflict(_("The inspection is concluded: it records no more findings."))
     targets = set(inspection.targets.values_list("unit_id", flat=True))
+    recorded = {(unit_id, text): number for unit_id, text, number in
+                inspection.findings.values_list("unit_id", "description", "number")}
+    earlier_rows: dict[tuple[int, str], int] = {}
     errors = []
     for number, (data, files) in enumerate(rows, start=1):
         problems = finding_problems(inspection, data, targets)
+        same = (data.unit.pk, clean_text(data.description))
+        if "description" not in problems and same in recorded:
+            problems["description"] = _(
+                "This problem is recorded at this unit already (finding %(number)d).") % {
+                "number": recorded[same]}
+        elif "description" not in problems and same in earlier_rows:
+            problems["description"] = _("The same problem is in row %(row)d too.") % {
+                "row": earlier_rows[same]}
+        earlier_rows.setdefault(same, number)
         file_errors = file_problems(files)
         if file_errors:
             problems["files"] = file_errors[0]
@@ -347,6 +375,8 @@ def recheck_verdict_record(*, actor: Any, recheck: Inspection, finding: Finding,
         problems["verdict"] = _("Say whether the rectification holds or the problem is back.")
     elif verdict == Verdict.REOPENED and not note:
         problems["note"] = _("Say what the re-check found.")
+    if len(note) > NOTE_MAX:
+        problems["note"] = _too_long(NOTE_MAX)
     _refuse(problems)
     row = RecheckVerdict.objects.create(recheck=recheck, finding=finding, verdict=verdict,
                                         note=note, by=_user_or_none(actor))
@@ -389,6 +419,8 @@ def rectification_register(*, actor: Any, owner: Unit, source: str, content: str
         problems["assisting_units"] = _("The lead unit does not also assist.")
     if deadline < timezone.localdate():
         problems["deadline"] = _("The deadline has passed already.")
+    elif deadline > LATEST_DEADLINE:
+        problems["deadline"] = _late_date()
     if feedback_cadence not in FeedbackCadence.values:
         problems["feedback_cadence"] = _("Choose how often the unit reports.")
     _refuse(problems)
@@ -433,7 +465,7 @@ def rectification_step(*, actor: Any, rectification: Rectification, step: str,
     """Take a lifecycle step (``lifecycle.STEPS``) if the actor holds its role and the task is
     in one of its states. ``request_extension`` needs a reason and a later date, before the
     deadline; ``report`` a text and evidence; ``return``, ``decline_extension`` and
-    ``reopen`` a reason (and takes a new deadline: the severity's default unless given).
+    ``reopen`` a reason; ``return`` and ``reopen`` take a new deadline (``NEW_DEADLINE_STEPS``).
     Lateness at acceptance, report and completion is recorded as flags."""
     rectification = Rectification.objects.select_for_update(of=("self",)).select_related(
         "owner", "lead_unit").get(pk=rectification.pk)
@@ -448,7 +480,9 @@ def rectification_step(*, actor: Any, rectification: Rectification, step: str,
     note = clean_text(note)
     today = timezone.localdate()
     problems: dict[str, str] = {}
-    if found.note_required and not note:
+    if len(note) > NOTE_MAX:
+        problems["note"] = _too_long(NOTE_MAX)
+    elif found.note_required and not note:
         problems["note"] = _("A reason is required for this step.") if step != "report" else \
             _("Describe what was done.")
     if found.evidence_required and not files:
@@ -462,10 +496,13 @@ def rectification_step(*, actor: Any, rectification: Rectification, step: str,
                                      "it.")
         elif deadline is None or deadline <= rectification.deadline:
             problems["deadline"] = _("Ask for a date after the current deadline.")
-    if step == "reopen":
+    if deadline is not None and deadline > LATEST_DEADLINE:
+        problems["deadline"] = _late_date()
+    elif step in NEW_DEADLINE_STEPS:
         if deadline is not None and deadline <= today:
             problems["deadline"] = _("Give a deadline after today.")
-        deadline = deadline or schedule.default_deadline(_severity_of(rectification), today)
+        elif deadline is None and (step == "reopen" or rectification.deadline < today):
+            deadline = schedule.default_deadline(_severity_of(rectification), today)
     _refuse(problems)
     before = snapshot(rectification, ["state", "deadline"])
     now = timezone.now()
@@ -514,7 +551,8 @@ def _apply(rectification: Rectification, step: str, today: datetime.date,
         rectification.closed_at = now
     elif step == "reopen":
         rectification.completed_at = rectification.closed_at = None
-        rectification.deadline = deadline or rectification.deadline
+    if step in NEW_DEADLINE_STEPS and deadline is not None:
+        rectification.deadline = deadline
         rectification.escalation = 0
 
 
@@ -647,6 +685,14 @@ def _evidence_save(actor: Any, files: Sequence[Any], **owner: Any) -> None:
     for f in files:
         Evidence(file=f, name=f.name[:200], size=f.size, uploaded_by=_user_or_none(actor),
                  **owner).save()
+
+
+def _too_long(limit: int) -> str:
+    return _("At most %(limit)d characters.") % {"limit": limit}
+
+
+def _late_date() -> str:
+    return _("Give a date no later than %(day)s.") % {"day": f"{LATEST_DEADLINE:%Y-%m-%d}"}
 
 
 def _refuse(problems: Mapping[str, str]) -> None:
