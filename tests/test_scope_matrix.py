@@ -403,6 +403,7 @@ PAGE_CASES = [
     ("get", "/rectifications/?inspection={insp}", None),
     ("get", "/rectifications/export.xlsx?unit={A1}", None),
     ("get", "/rectifications/export.xlsx?inspection={insp}", None),
+    ("post", "/rectifications/export.xlsx?unit={A1}", {}),
     ("get", "/rectifications/due/?unit={A}", None),
     ("get", "/rectifications/{rect}/", None),
     ("get", "/rectifications/{rect}/evidence/{ev}/", None),
