@@ -5,10 +5,12 @@ import pacesetter.engine as engine
 
 def test_the_public_names_are_pinned():
     assert engine.__all__ == [
-        "AhpResult", "EngineError", "RankIntervals", "SurveyIndex", "ahp_weights",
-        "aspect_indexes", "critic_weights", "entropy_weights", "fuzzy_evaluate", "normalize",
-        "rank", "rank_intervals", "rank_within", "rollup", "satisfaction_index", "topsis",
-        "trimmed_mean", "weighted_sum",
+        "AhpResult", "EngineError", "MultiSourceResult", "RankIntervals", "SurveyIndex",
+        "ahp_weights", "aspect_indexes", "band_of", "critic_weights", "entropy_weights",
+        "fuzzy_evaluate", "multi_source_composite", "normalize", "panel_score",
+        "quota_allowed", "quota_excess", "rank", "rank_intervals", "rank_within",
+        "responsibility_index", "rollup", "satisfaction_index", "topsis", "trimmed_mean",
+        "weighted_sum",
     ]
 
 

@@ -5,6 +5,15 @@ share a name differ in published practice, so each variant is an explicit parame
 """
 
 from pacesetter.engine._aggregate import fuzzy_evaluate, topsis, weighted_sum
+from pacesetter.engine._appraisal import (
+    MultiSourceResult,
+    band_of,
+    multi_source_composite,
+    panel_score,
+    quota_allowed,
+    quota_excess,
+    responsibility_index,
+)
 from pacesetter.engine._normalize import normalize
 from pacesetter.engine._rank import rank, rank_within, trimmed_mean
 from pacesetter.engine._rollup import rollup
@@ -21,17 +30,24 @@ from pacesetter.engine._weights import AhpResult, ahp_weights, critic_weights, e
 __all__ = [
     "AhpResult",
     "EngineError",
+    "MultiSourceResult",
     "RankIntervals",
     "SurveyIndex",
     "ahp_weights",
     "aspect_indexes",
+    "band_of",
     "critic_weights",
     "entropy_weights",
     "fuzzy_evaluate",
+    "multi_source_composite",
     "normalize",
+    "panel_score",
+    "quota_allowed",
+    "quota_excess",
     "rank",
     "rank_intervals",
     "rank_within",
+    "responsibility_index",
     "rollup",
     "satisfaction_index",
     "topsis",
