@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Annotated, Any
 
 from django.utils.translation import gettext as _
+from pydantic import AfterValidator, StringConstraints
 
 #: Control characters that XML (docx, xlsx) and PostgreSQL refuse; text pasted from
 #: PowerPoint or Word carries some (a vertical tab for a line break).
@@ -24,6 +25,18 @@ def clean_text(text: str) -> str:
     """User text as stored: stripped, its control characters (but tab and newlines) gone,
     a vertical tab made a newline."""
     return CONTROL.sub("", text.replace("\x0b", "\n")).strip()
+
+
+def _without_nul(text: str) -> str:
+    return text.replace("\x00", "")
+
+
+def api_text(max_length: int, *, required: bool = False) -> Any:
+    """A text field of an API schema: stripped, at most ``max_length`` characters (at least
+    one when ``required``), NUL dropped (PostgreSQL text cannot hold it: a 500 otherwise)."""
+    return Annotated[str, StringConstraints(
+        strip_whitespace=True, min_length=1 if required else 0, max_length=max_length),
+        AfterValidator(_without_nul)]
 
 
 def suffix_of(name: str) -> str:

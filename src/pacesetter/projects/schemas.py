@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict, Json, StringConstraints
+from pydantic import ConfigDict, Json
 
 from pacesetter.projects import schedule
 from pacesetter.projects.models import (
@@ -27,31 +27,21 @@ from pacesetter.projects.models import (
     RoadshowPurpose,
     RoadshowState,
 )
+from pacesetter.userinput import api_text
 
 # ---------------------------------------------------------------------------------------------
 # building blocks
 
 
-def _without_nul(text: str) -> str:
-    """PostgreSQL text cannot hold NUL: drop it rather than answer 500."""
-    return text.replace("\x00", "")
-
-
-def _text(max_length: int, *, required: bool = False) -> Any:
-    return Annotated[str, StringConstraints(
-        strip_whitespace=True, min_length=1 if required else 0, max_length=max_length),
-        AfterValidator(_without_nul)]
-
-
-Title = _text(200, required=True)
-Short = _text(64)
-LongText = _text(5000)
-Note = _text(500)
-Code = _text(32)
-Search = _text(50)
-Deliverable = _text(300)
-Text2000 = _text(2000)
-CriterionCode = _text(64)
+Title = api_text(200, required=True)
+Short = api_text(64)
+LongText = api_text(5000)
+Note = api_text(500)
+Code = api_text(32)
+Search = api_text(50)
+Deliverable = api_text(300)
+Text2000 = api_text(2000)
+CriterionCode = api_text(64)
 HealthName = Literal["overdue", "at_risk", "on_track", "done"]
 MilestoneStateName = Literal["not_due", "at_risk", "overdue", "done"]
 #: Dates a plan may name: wide enough for any real plan, narrow enough that the schedule's

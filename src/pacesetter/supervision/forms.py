@@ -92,11 +92,16 @@ def _at(values: list[str], n: int) -> str:
 
 
 class Resolver:
-    """Units under the organizer (by code, ``code name`` or a unique name) and people (by
-    ``name`` or ``name（unit）``) that the actor sees."""
+    """Units under ``owner`` (by code, ``code name`` or a unique name) and people (by
+    ``name`` or ``name（unit）``) that the actor sees. The messages name the owner's part
+    (the organizer of an inspection, the supervising unit of a task) and what a form offers
+    to tell people apart (a list to pick from, or nothing but the name and unit)."""
 
-    def __init__(self, *, actor: Any, owner: Unit) -> None:
+    def __init__(self, *, actor: Any, owner: Unit, missing_unit: Any = None,
+                 ambiguous_person: Any = None) -> None:
         self.actor, self.owner = actor, owner
+        self.missing_unit = missing_unit or MISSING_UNDER_ORGANIZER
+        self.ambiguous_person = ambiguous_person or AMBIGUOUS_PICK
 
     def unit(self, text: str) -> Unit:
         text = " ".join(text.split())
@@ -110,11 +115,13 @@ class Resolver:
         if named:
             raise LookupError(_("Several units are named “%(text)s”: give the code.")
                               % {"text": text})
-        raise LookupError(_("No unit “%(text)s” under the organizer that you can see.")
-                          % {"text": text})
+        raise LookupError(str(self.missing_unit) % {"text": text})
 
-    def person(self, text: str) -> Person:
+    def person(self, text: str) -> Person | None:
+        """The person typed, or ``None`` for nothing typed."""
         text = text.strip()
+        if not text:
+            return None
         match = PERSON_LABEL.match(text)
         name, unit_name = (match["name"], match["unit"]) if match else (text, "")
         people = org_selectors.person_list(actor=self.actor, search=name).filter(
@@ -125,9 +132,17 @@ class Resolver:
         if len(found) == 1:
             return found[0]
         if found:
-            raise LookupError(_("Several people are called “%(text)s”: pick one from the "
-                                "list.") % {"text": text})
+            raise LookupError(str(self.ambiguous_person) % {"text": text})
         raise LookupError(_("No one called “%(text)s” that you can see.") % {"text": text})
+
+
+MISSING_UNDER_ORGANIZER = gettext_lazy("No unit “%(text)s” under the organizer that you can "
+                                       "see.")
+MISSING_UNDER_SUPERVISOR = gettext_lazy("No unit “%(text)s” under the supervising unit that "
+                                        "you can see.")
+AMBIGUOUS_PICK = gettext_lazy("Several people are called “%(text)s”: pick one from the list.")
+AMBIGUOUS_WRITE_UNIT = gettext_lazy("Several people are called “%(text)s”: write "
+                                    "name（unit）.")
 
 
 # --- the plan ---------------------------------------------------------------------------------
@@ -246,8 +261,6 @@ class PlanEditor:
         return None if self.has_errors else plan
 
     def _person(self, resolver: Resolver, name: str, text: str) -> Person | None:
-        if not text.strip():
-            return None
         try:
             return resolver.person(text)
         except LookupError as missing:

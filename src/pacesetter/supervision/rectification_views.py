@@ -30,8 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from pacesetter.errors import ApplicationError, NotFound, PermissionDenied
 from pacesetter.exports import services as export_services
 from pacesetter.orgs import scope
-from pacesetter.orgs import selectors as org_selectors
-from pacesetter.orgs.models import Person, Unit
+from pacesetter.orgs.models import Unit
 from pacesetter.pagination import page_of
 from pacesetter.supervision import access, boards, lifecycle, schedule, services
 from pacesetter.supervision import forms as supervision_forms
@@ -389,48 +388,7 @@ def _owners(user: Any) -> list[tuple[int, str]]:
     return list(units.order_by("path").values_list("pk", "name")[:200])
 
 
-class _Resolver:
-    """Units under the supervising unit by code, ``code name`` or a unique name; people by
-    name or ``name（unit）``; all within what the visitor sees."""
-
-    def __init__(self, actor: Any, owner: Unit) -> None:
-        self.actor, self.owner = actor, owner
-
-    def unit(self, text: str) -> Unit:
-        text = " ".join(text.split())
-        units = org_selectors.unit_list(actor=self.actor, under=self.owner)
-        found = units.filter(code=text.split(" ", 1)[0]).first()
-        if found is not None:
-            return found
-        named = list(units.filter(name=text)[:2])
-        if len(named) == 1:
-            return named[0]
-        if named:
-            raise LookupError(_("Several units are named “%(text)s”: give the code.")
-                              % {"text": text})
-        raise LookupError(_("No unit “%(text)s” under the supervising unit that you can see.")
-                          % {"text": text})
-
-    def person(self, text: str) -> Person | None:
-        text = text.strip()
-        if not text:
-            return None
-        match = PERSON_LABEL.match(text)
-        name, unit_name = (match["name"], match["unit"]) if match else (text, "")
-        people = org_selectors.person_list(actor=self.actor, search=name).filter(
-            name=name, is_active=True)
-        if unit_name:
-            people = people.filter(unit__name=unit_name)
-        found = list(people[:2])
-        if len(found) == 1:
-            return found[0]
-        if found:
-            raise LookupError(_("Several people are called “%(text)s”: write name（unit）.")
-                              % {"text": text})
-        raise LookupError(_("No one called “%(text)s” that you can see.") % {"text": text})
-
-
-def _resolve(form: RegisterForm, resolver: _Resolver) -> dict[str, Any] | None:
+def _resolve(form: RegisterForm, resolver: supervision_forms.Resolver) -> dict[str, Any] | None:
     """The units and the person typed on the form, or ``None`` with the problems on it."""
     data = form.cleaned_data
     resolved: dict[str, Any] = {"assisting_units": []}
@@ -473,7 +431,9 @@ def register(request: HttpRequest) -> HttpResponse:
         status = 422
         if form.is_valid():
             owner = scope.get_unit_in_scope(user, form.cleaned_data["owner"])
-            resolved = _resolve(form, _Resolver(user, owner))
+            resolved = _resolve(form, supervision_forms.Resolver(
+                actor=user, owner=owner, missing_unit=supervision_forms.MISSING_UNDER_SUPERVISOR,
+                ambiguous_person=supervision_forms.AMBIGUOUS_WRITE_UNIT))
             if resolved is not None:
                 data = form.cleaned_data
                 try:

@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import pgettext
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict, StringConstraints, ValidationError, WrapValidator
+from pydantic import ConfigDict, ValidationError, WrapValidator
 from pydantic_core import PydanticCustomError
 
 from pacesetter.supervision import lifecycle, schedule
@@ -26,30 +26,21 @@ from pacesetter.supervision.models import (
     Severity,
     Verdict,
 )
+from pacesetter.userinput import api_text
 
 # ---------------------------------------------------------------------------------------------
 # building blocks
 
 
-def _without_nul(text: str) -> str:
-    """PostgreSQL text cannot hold NUL: drop it rather than answer 500."""
-    return text.replace("\x00", "")
-
-
-def _text(max_length: int, *, required: bool = False) -> Any:
-    return Annotated[str, StringConstraints(
-        strip_whitespace=True, min_length=1 if required else 0, max_length=max_length),
-        AfterValidator(_without_nul)]
-
-
-Title = _text(200, required=True)
-Short = _text(100)
-Reason = _text(300)
-LongText = _text(5000)
-Note = _text(2000)
-Code = _text(32, required=True)
-ItemText = _text(300, required=True)
-Search = _text(50)
+Title = api_text(200, required=True)
+Short = api_text(100)
+StepText = api_text(32)
+Reason = api_text(300)
+LongText = api_text(5000)
+Note = api_text(2000)
+Code = api_text(32, required=True)
+ItemText = api_text(300, required=True)
+Search = api_text(50)
 #: Dates a plan may name: wide enough for any real plan, narrow enough that date arithmetic
 #: (a deadline plus its warning days) never leaves the calendar.
 PlanDate = Annotated[datetime.date, Field(ge=datetime.date(2000, 1, 1),
@@ -604,6 +595,6 @@ class StepFormIn(Schema):
     """The form fields of a step with files; all optional here so that a request about a task
     out of scope is answered 404 before its fields are judged."""
 
-    step: _text(32) = ""  # type: ignore[valid-type]
+    step: StepText = ""
     note: Note = ""
     deadline: PlanDate | None = None
