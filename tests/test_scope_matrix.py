@@ -99,6 +99,11 @@ API_CASES = [
     ("put", "/api/v1/assessment/plans/{plan}/units/{A}/values",
      {"values": {"Q1": {"value": 1}}}),
     ("post", "/api/v1/assessment/plans/{plan}/units/{A1}/submit", None),
+    ("put", "/api/v1/assessment/plans/{cplan}/people/{cA}/values",
+     {"values": {"Q1": {"value": 1}}}),
+    ("post", "/api/v1/assessment/plans/{cplan}/people/{cA}/submit", None),
+    ("post", "/api/v1/assessment/plans/{cplan}/people/{cA}/review", {"approve": True}),
+    ("get", "/api/v1/assessment/plans/{cplan}/results", None),
     ("post", "/api/v1/assessment/plans/{plan}/score", None),
     ("post", "/api/v1/assessment/plans/{plan}/publish", {}),
     ("get", "/api/v1/assessment/units/{A}/indicators", None),
@@ -249,6 +254,13 @@ PAGE_CASES = [
     ("get", "/exports/{export}/download/", None),
     ("get", "/assessment/{plan}/submissions.xlsx", None),
     ("get", "/assessment/{plan}/units/{A1}/scorecard/", None),
+    ("get", "/assessment/{cplan}/people/{cA}/", None),
+    ("post", "/assessment/{cplan}/people/{cA}/", {"v_Q1": "5", "save": "1"}),
+    ("post", "/assessment/{cplan}/people/{cA}/review/", {"approve": "1"}),
+    ("get", "/assessment/{cplan}/people/{cA}/scorecard/", None),
+    ("get", "/assessment/{cplan}/people/{cA}/explain/", None),
+    ("get", "/assessment/{cplan}/", None),
+    ("get", "/assessment/{cplan}/board/", None),
     ("get", "/assessment/{plan}/units/{A1}/explain/", None),
     ("get", "/assessment/{plan}/versions/1/diff/1/", None),
     ("get", "/assessment/{plan}/edit/", None),
@@ -438,6 +450,7 @@ def a_plan(tree, county_admin):
                                 weight=100)
     services.plan_open(actor=county_admin, plan=plan)
     services.plan_score(actor=county_admin, plan=plan)
+    _a_cadre_plan(tree, county_admin, period, indicator)
     pdf = b"%PDF-1.4 evidence"
     records.list_entry_create(actor=county_admin, unit=tree.township_a1, plan=plan,
                               kind="achievement", date=datetime.date(2026, 10, 9), text="表彰",
@@ -451,6 +464,21 @@ def a_plan(tree, county_admin):
     _a_project(tree, county_admin)
     _a_supervision(tree, county_admin)
     return plan
+
+
+def _a_cadre_plan(tree, county_admin, period, indicator):
+    """County A's appraisal of the party secretary of its township A1 ({cA}), scored."""
+    from pacesetter.assessment import services
+    from tests.factories import PersonFactory
+
+    PersonFactory(unit=tree.township_a1, name="乡镇书记", position="镇党委书记")
+    plan = services.plan_create(actor=county_admin, owner=tree.county_a, name="乡镇领导干部考核",
+                                period=period, assessed_levels=[4], subject_kind="cadre",
+                                assessed_positions=["镇党委书记"])
+    services.plan_indicator_set(actor=county_admin, plan=plan, indicator=indicator,
+                                weight=100)
+    services.plan_open(actor=county_admin, plan=plan)
+    services.plan_score(actor=county_admin, plan=plan)
 
 
 def _a_supervision(tree, county_admin):
@@ -592,7 +620,7 @@ def world_ids(tree):
     """The placeholders of the cases and the ids they stand for in the world."""
     from pacesetter.assessment.models import AssessmentPlan, Attachment, Indicator, ListEntry
     from pacesetter.exports.models import ExportJob
-    from pacesetter.orgs.models import User
+    from pacesetter.orgs.models import Person, User
     from pacesetter.projects import models as projects
     from pacesetter.supervision import models as supervision
     from pacesetter.surveys.models import Campaign, Questionnaire, Response, Target
@@ -606,7 +634,11 @@ def world_ids(tree):
            "{entry}": getattr(ListEntry.objects.first(), "pk", 0),
            "{file}": getattr(Attachment.objects.first(), "pk", 0),
            "{export}": getattr(ExportJob.objects.first(), "pk", 0),
-           "{plan}": getattr(AssessmentPlan.objects.first(), "pk", 0),
+           "{plan}": getattr(AssessmentPlan.objects.filter(subject_kind="unit").first(), "pk",
+                             0),
+           "{cplan}": getattr(AssessmentPlan.objects.filter(subject_kind="cadre").first(),
+                              "pk", 0),
+           "{cA}": getattr(Person.objects.filter(position="镇党委书记").first(), "pk", 0),
            "{camp}": getattr(Campaign.objects.first(), "pk", 0),
            "{tgt}": getattr(Target.objects.first(), "pk", 0),
            "{qn}": getattr(Questionnaire.objects.first(), "pk", 0),
@@ -714,6 +746,7 @@ def test_every_api_operation_is_covered_by_the_matrix(client, tree, outsider):
     operations = {(m, p) for p, item in spec["paths"].items() for m in item}
     covered = {(m, u.split("?")[0].replace("{A}", "{unit_id}").replace("{B}", "{unit_id}")
                 .replace("{A1}", "{unit_id}").replace("{plan}", "{plan_id}")
+                .replace("{cplan}", "{plan_id}").replace("{cA}", "{person_id}")
                 .replace("{pA}", "{person_id}").replace("{pB}", "{person_id}")
                 .replace("{ind}", "{indicator_id}").replace("/lists/red", "/lists/{mark}")
                 .replace("{camp}", "{campaign_id}").replace("{port}", "{portfolio_id}")

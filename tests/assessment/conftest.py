@@ -6,6 +6,8 @@ from decimal import Decimal
 import pytest
 
 from pacesetter.assessment import services
+from pacesetter.assessment.models import SubjectKind
+from tests.factories import PersonFactory
 
 
 @pytest.fixture
@@ -62,3 +64,37 @@ def list_plan(plan, province_admin, tree, media_root):
         services.plan_indicator_set(actor=province_admin, plan=plan, indicator=indicator)
     services.plan_open(actor=province_admin, plan=plan)
     return plan
+
+
+@pytest.fixture
+def cadres(tree):
+    """A party secretary and a county head in each county; a deputy, not assessed."""
+    return {
+        "sec_a": PersonFactory(unit=tree.county_a, name="周书记", position="县委书记"),
+        "head_a": PersonFactory(unit=tree.county_a, name="吴县长", position="县长"),
+        "sec_b": PersonFactory(unit=tree.county_b, name="郑书记", position="县委书记"),
+        "head_b": PersonFactory(unit=tree.county_b, name="王县长", position="县长"),
+        "deputy_a": PersonFactory(unit=tree.county_a, name="冯副县长", position="副县长"),
+    }
+
+
+@pytest.fixture
+def cadre_plan(tree, province_admin, period, cadres):
+    plan = services.plan_create(
+        actor=province_admin, owner=tree.province, name="县级领导干部年度考核", period=period,
+        series="县级领导干部", assessed_levels=[3], subject_kind=SubjectKind.CADRE,
+        assessed_positions=["县委书记", " 县长", "县委书记"], red_top_n=1, black_bottom_n=1)
+    for code, name, kind, rule in (
+            ("G1", "共性指标", "normalize", {"method": "minmax"}),
+            ("P1", "个性指标", "normalize", {"method": "minmax"}),
+            ("J1", "急难险重", "bonus", {"per": 1, "cap": 5, "source": "list"})):
+        indicator = services.indicator_create(actor=province_admin, owner=tree.province,
+                                              code=code, name=name, rule_kind=kind, rule=rule)
+        services.plan_indicator_set(actor=province_admin, plan=plan, indicator=indicator)
+    services.plan_weights_set(actor=province_admin, plan=plan,
+                              weights={"G1": Decimal(40), "P1": Decimal(60)})
+    return plan
+
+
+def cadre_figures(g1, p1):
+    return {"G1": (Decimal(g1), ""), "P1": (Decimal(p1), "")}

@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
-from pacesetter.assessment import access, imports, selectors, services
+from pacesetter.assessment import access, imports, selectors, services, subjects
 from pacesetter.assessment.models import ListMark
 from pacesetter.assessment.schemas import (
     AhpIn,
@@ -111,6 +111,37 @@ def submission_submit(request: HttpRequest, plan_id: int, unit_id: int):
     return services.submission_submit(actor=request.user, plan=plan, unit=unit)
 
 
+@router.put("/plans/{plan_id}/people/{person_id}/values", response=ValuesOut,
+            summary="Save a leading cadre's figures (all or none; the plan's administrators)")
+def cadre_values_save(request: HttpRequest, plan_id: int, person_id: int, payload: ValuesIn):
+    plan = access.get_plan_in_scope(request.user, plan_id)
+    subject = subjects.get_subject_in_scope(request.user, plan, person_id=person_id)
+    changed = services.values_save(
+        actor=request.user, plan=plan, unit=subject.unit, person=subject.person,
+        values={code: (item.value, item.comment) for code, item in payload.values.items()})
+    return {"changed": changed}
+
+
+@router.post("/plans/{plan_id}/people/{person_id}/submit", response=SubmissionOut,
+             summary="Submit a leading cadre's figures for review")
+def cadre_submission_submit(request: HttpRequest, plan_id: int, person_id: int):
+    plan = access.get_plan_in_scope(request.user, plan_id)
+    subject = subjects.get_subject_in_scope(request.user, plan, person_id=person_id)
+    return services.submission_submit(actor=request.user, plan=plan, unit=subject.unit,
+                                      person=subject.person)
+
+
+@router.post("/plans/{plan_id}/people/{person_id}/review", response=SubmissionOut,
+             summary="Approve a leading cadre's submitted figures, or return them")
+def cadre_submission_review(request: HttpRequest, plan_id: int, person_id: int,
+                            payload: ReviewIn):
+    plan = access.get_plan_in_scope(request.user, plan_id, for_write=True)
+    subject = subjects.get_subject_in_scope(request.user, plan, person_id=person_id)
+    return services.submission_review(actor=request.user, plan=plan, unit=subject.unit,
+                                      person=subject.person, approve=payload.approve,
+                                      reason=payload.reason)
+
+
 @router.post("/plans/{plan_id}/score", response={201: VersionOut},
              summary="Score every assessed unit into a draft version")
 def plan_score(request: HttpRequest, plan_id: int):
@@ -192,7 +223,7 @@ def plan_update(request: HttpRequest, plan_id: int, payload: PlanPatch):
     plan = access.get_plan_in_scope(request.user, plan_id, for_write=True)
     changes = payload.dict(exclude_unset=True)
     for field in ("assessed_levels", "assessed_groups", "ranking_groups",
-                  "assessed_unit_codes"):
+                  "assessed_unit_codes", "assessed_positions"):
         if field in changes and changes[field] is None:
             changes[field] = []
     changes = {k: v for k, v in changes.items()

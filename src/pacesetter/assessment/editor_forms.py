@@ -20,6 +20,7 @@ from pacesetter.assessment.models import (
     PeriodKind,
     PlanIndicator,
     RuleKind,
+    SubjectKind,
 )
 
 LEVEL_NAMES = {1: _("Province"), 2: _("City"), 3: _("County"), 4: _("Township"),
@@ -46,6 +47,14 @@ class PlanForm(forms.Form):
     period_day = forms.DateField(label=_("A day in the period"),
                                  widget=forms.DateInput(attrs={"type": "date"},
                                                         format="%Y-%m-%d"))
+    subject_kind = forms.ChoiceField(
+        label=_("Assessed subjects"), choices=SubjectKind.choices, initial=SubjectKind.UNIT,
+        required=False,
+        help_text=_("Leading cadres: the people holding the positions below in the assessed "
+                    "units, each ranked among the holders of the same position."))
+    assessed_positions = forms.CharField(
+        label=_("Assessed positions"), required=False, max_length=2000,
+        help_text=_("For leading cadres: positions separated by commas, e.g. 县委书记, 县长."))
     assessed_levels = forms.TypedMultipleChoiceField(
         label=_("Assessed levels"), coerce=int, required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -91,6 +100,9 @@ class PlanForm(forms.Form):
         """The cleaned settings as the services take them (the period aside)."""
         data = self.cleaned_data
         return {"owner": data["owner"], "name": data["name"], "series": data["series"],
+                "subject_kind": data["subject_kind"] or SubjectKind.UNIT,
+                "assessed_positions": [p for p in _LIST_SEPARATORS.split(
+                    data["assessed_positions"].strip()) if p],
                 "assessed_levels": data["assessed_levels"],
                 "assessed_groups": data["assessed_groups"],
                 "ranking_groups": data["ranking_groups"],

@@ -120,6 +120,8 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     initial = {"name": plan.name, "series": plan.series, "owner": plan.owner,
                "period_kind": plan.period.kind, "period_day": plan.period.start,
                "assessed_levels": plan.assessed_levels,
+               "subject_kind": plan.subject_kind,
+               "assessed_positions": "、".join(plan.assessed_positions),
                "assessed_groups": [g.name for g in plan.assessed_groups.all()],
                "ranking_groups": [g.name for g in plan.ranking_groups.all()],
                "assessed_unit_codes": "\n".join(

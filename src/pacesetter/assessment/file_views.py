@@ -36,10 +36,18 @@ def _download(handle: IO[bytes], plan: AssessmentPlan, what: str) -> FileRespons
     return FileResponse(handle, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX)
 
 
+def _no_workbook_for_cadres(request: HttpRequest, plan: AssessmentPlan) -> HttpResponse:
+    messages.error(request, _("A cadre's figures are entered on the cadre's page or through "
+                              "the API, not by workbook."))
+    return redirect("assessment:plan_detail", plan.pk)
+
+
 @login_required
 @require_GET
-def values_template(request: HttpRequest, plan_id: int) -> FileResponse:
+def values_template(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = access.get_plan_in_scope(request.user, plan_id)
+    if plan.of_people:
+        return _no_workbook_for_cadres(request, plan)
     return _download(spreadsheets.template_file(actor=request.user, plan=plan), plan,
                      _("figures"))
 
@@ -49,6 +57,8 @@ def values_template(request: HttpRequest, plan_id: int) -> FileResponse:
 def values_upload(request: HttpRequest, plan_id: int) -> HttpResponse:
     """Upload the filled template: all of it is saved, or nothing and every problem listed."""
     plan = access.get_plan_in_scope(request.user, plan_id)
+    if plan.of_people:
+        return _no_workbook_for_cadres(request, plan)
     imports.require_reporting(request.user, plan)
     form = ValuesUploadForm(request.POST or None, request.FILES or None)
     problems: list[dict[str, str]] = []

@@ -89,7 +89,11 @@ def reporting_scope(actor: Any, plan: AssessmentPlan) -> scope.Scope:
 
 
 def require_reporting(actor: Any, plan: AssessmentPlan) -> scope.Scope:
-    """``reporting_scope``, refusing an actor who may enter figures for no unit at all."""
+    """``reporting_scope``, refusing an actor who may enter figures for no unit at all, and
+    a plan of leading cadres: its rows are people, which a unit code does not name."""
+    if plan.of_people:
+        raise Conflict(_("A cadre's figures are entered on the cadre's page or through the "
+                         "API, not by workbook."))
     reporting = reporting_scope(actor, plan)
     if reporting.is_empty:
         raise PermissionDenied(_("You may not enter figures for this plan."))

@@ -7,11 +7,12 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models.functions import Cast
+from django.db.models import F, Value
+from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from pacesetter.fields import FloatArrayField
-from pacesetter.orgs.models import PeerGroup, Unit
+from pacesetter.orgs.models import PeerGroup, Person, Unit
 
 
 class PeriodKind(models.TextChoices):
@@ -127,8 +128,20 @@ class WeightMethod(models.TextChoices):
     ENTROPY = "entropy", _("Entropy method")
 
 
+class SubjectKind(models.TextChoices):
+    UNIT = "unit", _("Units")
+    LEADERSHIP = "leadership", _("Leadership teams")
+    CADRE = "cadre", _("Leading cadres")
+
+
 class AssessmentPlan(models.Model):
-    """One assessment (考核方案) of a set of units over a period.
+    """One assessment (考核方案) of a set of subjects over a period.
+
+    The subjects are units, their leadership teams (领导班子: the unit stands for its team),
+    or leading cadres (领导干部): the people holding ``assessed_positions`` in the assessed
+    units, ranked among the holders of the same position (all county party secretaries).
+    Every assessed-subject row then carries the person beside the unit. A cadre plan is a
+    personnel record: only organization-department administrators read it.
 
     ``series`` links the plans of successive periods (e.g. "县级党建月度考核"), so a result is
     compared with the previous period's published one.
@@ -142,6 +155,11 @@ class AssessmentPlan(models.Model):
                                related_name="plans")
     status = models.CharField(_("status"), max_length=16, choices=PlanStatus.choices,
                               default=PlanStatus.DRAFT)
+    subject_kind = models.CharField(_("assessed subjects"), max_length=16,
+                                    choices=SubjectKind.choices, default=SubjectKind.UNIT)
+    assessed_positions = models.JSONField(
+        _("assessed positions"), default=list, blank=True,
+        help_text=_("For leading cadres: the positions assessed, e.g. 县委书记, 县长."))
     assessed_levels = models.JSONField(_("assessed levels"), default=list, blank=True)
     assessed_groups = models.ManyToManyField(PeerGroup, verbose_name=_("assessed peer groups"),
                                              blank=True, related_name="+")
@@ -178,6 +196,10 @@ class AssessmentPlan(models.Model):
     def __str__(self) -> str:
         return f"{self.name}({self.period})"
 
+    @property
+    def of_people(self) -> bool:
+        return self.subject_kind == SubjectKind.CADRE
+
 
 class PlanIndicator(models.Model):
     """An indicator as a plan uses it: its weight (percent of the total) and its rule."""
@@ -204,20 +226,35 @@ class PlanIndicator(models.Model):
         return f"{self.indicator} · {self.weight}%"
 
 
+def unique_per_subject(*fields: str, name: str) -> models.UniqueConstraint:
+    """One row per subject: per unit (``person`` empty) or per person and their unit, with
+    ``fields`` around it (the first is the plan or version). An expression index, since NULLs
+    never collide in a plain one, whose leading columns still serve every read by plan or
+    version and unit."""
+    head, tail = fields[:1], fields[1:]
+    return models.UniqueConstraint(
+        *(F(f) for f in head), F("unit"),
+        Coalesce(F("person"), Value(0), output_field=models.BigIntegerField()),
+        *(F(f) for f in tail), name=name)
+
+
 class PlanUnit(models.Model):
-    """A unit assessed by a plan, with the peer group it is ranked in."""
+    """A subject assessed by a plan (a unit, or a leading cadre and their unit), with the
+    peer group it is ranked in."""
 
     plan = models.ForeignKey(AssessmentPlan, on_delete=models.CASCADE, related_name="plan_units")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, verbose_name=_("leading cadre"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+", db_index=False)
     ranking_group = models.CharField(_("ranking group"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("assessed unit")
         verbose_name_plural = _("assessed units")
-        constraints = [models.UniqueConstraint(fields=["plan", "unit"], name="plan_unit_unique")]
+        constraints = [unique_per_subject("plan", name="plan_unit_unique")]
 
     def __str__(self) -> str:
-        return str(self.unit)
+        return f"{self.person.name} · {self.unit}" if self.person_id else str(self.unit)
 
 
 class SubmissionStatus(models.TextChoices):
@@ -228,10 +265,12 @@ class SubmissionStatus(models.TextChoices):
 
 
 class Submission(models.Model):
-    """A unit's data for a plan, as a whole: drafted, submitted, approved or returned."""
+    """A subject's data for a plan, as a whole: drafted, submitted, approved or returned."""
 
     plan = models.ForeignKey(AssessmentPlan, on_delete=models.CASCADE, related_name="submissions")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, verbose_name=_("leading cadre"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+", db_index=False)
     status = models.CharField(_("status"), max_length=16, choices=SubmissionStatus.choices,
                               default=SubmissionStatus.DRAFT)
     return_reason = models.CharField(_("reason for return"), max_length=500, blank=True)
@@ -241,7 +280,7 @@ class Submission(models.Model):
     class Meta:
         verbose_name = _("submission")
         verbose_name_plural = _("submissions")
-        constraints = [models.UniqueConstraint(fields=["plan", "unit"], name="submission_unique")]
+        constraints = [unique_per_subject("plan", name="submission_unique")]
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.get_status_display()}"
@@ -254,6 +293,8 @@ class IndicatorValue(models.Model):
 
     plan = models.ForeignKey(AssessmentPlan, on_delete=models.CASCADE, related_name="values")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, verbose_name=_("leading cadre"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+", db_index=False)
     plan_indicator = models.ForeignKey(PlanIndicator, on_delete=models.CASCADE,
                                        related_name="values")
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=4, null=True,
@@ -268,9 +309,7 @@ class IndicatorValue(models.Model):
         verbose_name = _("indicator value")
         verbose_name_plural = _("indicator values")
         constraints = [
-            models.UniqueConstraint(fields=["plan", "unit", "plan_indicator"],
-                                    name="indicator_value_unique"),
-        ]
+            unique_per_subject("plan", "plan_indicator", name="indicator_value_unique")]
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.plan_indicator.indicator.code} = {self.value}"
@@ -344,6 +383,9 @@ class UnitResult(models.Model):
                                 db_constraint=False, db_index=False)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+",
                              db_constraint=False, db_index=False)
+    person = models.ForeignKey(Person, verbose_name=_("leading cadre"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+",
+                               db_constraint=False, db_index=False)
     total = models.DecimalField(_("total"), max_digits=10, decimal_places=4)
     weighted_score = models.DecimalField(_("weighted score"), max_digits=10, decimal_places=4)
     bonus = models.DecimalField(_("bonus"), max_digits=10, decimal_places=4, default=0)
@@ -363,9 +405,7 @@ class UnitResult(models.Model):
         ordering = ["version", "rank", "unit__code"]
         verbose_name = _("unit result")
         verbose_name_plural = _("unit results")
-        constraints = [
-            models.UniqueConstraint(fields=["version", "unit"], name="unit_result_unique"),
-        ]
+        constraints = [unique_per_subject("version", name="unit_result_unique")]
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.total}"
@@ -398,18 +438,23 @@ class EntryStatus(models.TextChoices):
 
 
 class ListEntry(models.Model):
-    """An entry of a unit's achievement list (实绩清单) or negative list (负面表现清单).
+    """An entry of a unit's or a leading cadre's achievement list (实绩清单) or negative list
+    (负面表现清单).
 
-    ``unit`` places the entry in the hierarchy (who sees it). An entry may belong to a plan and
-    count under one of its bonus or deduction items (``plan_indicator``); a confirmed entry
-    then adds one occurrence to that item when the plan is scored. Entries a unit reports
-    itself wait for confirmation by the plan's administrators or by administrators above the
-    unit; entries those administrators record are confirmed at once.
+    ``unit`` places the entry in the hierarchy (who sees it); ``person``, when given, is the
+    cadre it is about (their unit's entry, read only by organization departments). An entry
+    may belong to a plan and count under one of its bonus or deduction items
+    (``plan_indicator``); a confirmed entry then adds one occurrence to that item when the
+    plan is scored. Entries a unit reports itself wait for confirmation by the plan's
+    administrators or by administrators above the unit; entries those administrators record
+    are confirmed at once.
     """
 
     kind = models.CharField(_("kind of entry"), max_length=16, choices=EntryKind.choices)
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT,
                              related_name="+")
+    person = models.ForeignKey(Person, verbose_name=_("leading cadre"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
     plan = models.ForeignKey(AssessmentPlan, verbose_name=_("plan"), null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="list_entries")
     plan_indicator = models.ForeignKey(PlanIndicator, verbose_name=_("counts under"),

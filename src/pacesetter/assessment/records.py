@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,7 +46,7 @@ from pacesetter.audit.models import AuditAction
 from pacesetter.audit.services import entry_record, snapshot
 from pacesetter.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from pacesetter.orgs import scope
-from pacesetter.orgs.models import Unit
+from pacesetter.orgs.models import Person, Unit
 from pacesetter.orgs.services import full_clean_or_fail
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
@@ -197,16 +197,21 @@ def _audit(actor: Any, entry: ListEntry, before: dict[str, Any] | None,
 def list_entry_create(*, actor: Any, unit: Unit, kind: str, date: datetime.date, text: str,
                       source: str = EntrySource.OTHER, plan: AssessmentPlan | None = None,
                       plan_indicator: PlanIndicator | None = None,
-                      files: Sequence[Any] = ()) -> ListEntry:
-    """Add an entry to a unit's achievement or negative list, with its evidence files.
+                      files: Sequence[Any] = (), person: Person | None = None) -> ListEntry:
+    """Add an entry to a unit's achievement or negative list, or with ``person`` to the list
+    of a leading cadre of ``unit``, with its evidence files.
 
-    Linked to a plan, the unit must be assessed by it and the plan open (collecting or
+    Linked to a plan, the subject must be assessed by it and the plan open (collecting or
     scoring); ``plan_indicator`` is then one of its bonus items for an achievement or one of
     its deduction items for a negative entry. Reported by the unit, the entry waits for
-    confirmation; recorded by an administrator above it, it is confirmed at once."""
+    confirmation; recorded by an administrator above it, it is confirmed at once. A cadre's
+    lists are personnel records: only organization departments over the unit add to them."""
     if plan_indicator is not None and plan is None:
         plan = plan_indicator.plan
     confirming = may_confirm(actor, unit, plan)
+    if person is not None and not scope.manage_scope(actor).contains(unit.path):
+        raise PermissionDenied(_("Only organization departments over the cadre's unit may "
+                                 "add to a cadre's lists."))
     if not confirming and not _may_report(actor, unit):
         raise PermissionDenied(_("You may not add entries to this unit's lists."))
     errors: list[dict[str, str]] = []
@@ -223,12 +228,16 @@ def list_entry_create(*, actor: Any, unit: Unit, kind: str, date: datetime.date,
                        % {"count": TEXT_LIMIT}})
     if date > timezone.localdate():
         errors.append({"field": "date", "message": _("The date cannot be in the future.")})
+    if person is not None and person.unit_id != unit.pk:
+        errors.append({"field": "person", "message": _("This person does not belong to the "
+                                                       "unit.")})
     if plan is not None:
         plan = AssessmentPlan.objects.select_related("owner", "period").get(pk=plan.pk)
         _require_open(plan)
-        if not PlanUnit.objects.filter(plan=plan, unit=unit).exists():
-            errors.append({"field": "unit", "message": _("This unit is not assessed by the "
-                                                         "plan.")})
+        if not PlanUnit.objects.filter(plan=plan, unit=unit, person=person).exists():
+            errors.append({"field": "person" if plan.of_people else "unit",
+                           "message": _("This person is not assessed by the plan.")
+                           if plan.of_people else _("This unit is not assessed by the plan.")})
     if plan_indicator is not None and (
             plan is None or plan_indicator.plan_id != plan.pk
             or plan_indicator.rule_kind != ITEM_FOR_KIND.get(kind)):
@@ -243,7 +252,8 @@ def list_entry_create(*, actor: Any, unit: Unit, kind: str, date: datetime.date,
         raise ValidationFailed(_("Nothing was saved: %(count)d fields are wrong.")
                                % {"count": len(errors)}, extra={"errors": errors})
     now = timezone.now()
-    entry = ListEntry(kind=kind, unit=unit, plan=plan, plan_indicator=plan_indicator, date=date,
+    entry = ListEntry(kind=kind, unit=unit, person=person, plan=plan,
+                      plan_indicator=plan_indicator, date=date,
                       text=text, source=source, recorded_by=actor,
                       status=EntryStatus.CONFIRMED if confirming else EntryStatus.REPORTED,
                       reviewed_by=actor if confirming else None,
@@ -343,21 +353,26 @@ def value_evidence_delete(*, actor: Any, attachment: Attachment) -> None:
 # Reads
 
 
-def _visible(actor: Any, unit: Unit, plan: AssessmentPlan | None) -> bool:
-    return scope.read_scope(actor).contains(unit.path) or (
-        plan is not None and access.can_run(actor, plan))
+def _visible(actor: Any, unit: Unit, plan: AssessmentPlan | None, *,
+             personal: bool = False) -> bool:
+    """Whether the actor reads an entry (or file) of ``unit``: in their scope, or of a plan
+    they run. A cadre's (``personal``) is a personnel record: for organization departments."""
+    reading = scope.manage_scope(actor) if personal else scope.read_scope(actor)
+    return reading.contains(unit.path) or (plan is not None and access.can_run(actor, plan))
 
 
 def entries(*, actor: Any, plan: AssessmentPlan | None = None, unit: Unit | None = None,
             kind: str | None = None, status: str | None = None) -> QuerySet[ListEntry]:
     """List entries the actor may see, newest first: all of a plan's for its administrators,
-    those of the actor's subtree otherwise."""
-    rows = ListEntry.objects.select_related("unit", "plan_indicator__indicator",
+    those of the actor's subtree otherwise, and of cadres only where the actor administers
+    the organization department."""
+    rows = ListEntry.objects.select_related("unit", "person", "plan_indicator__indicator",
                                             "recorded_by", "reviewed_by")
     if plan is not None:
         rows = rows.filter(plan=plan)
     if plan is None or not access.can_run(actor, plan):
-        rows = rows.filter(scope.read_scope(actor).q("unit__path"))
+        rows = rows.filter(scope.read_scope(actor).q("unit__path")).filter(
+            Q(person__isnull=True) | scope.manage_scope(actor).q("unit__path"))
     if unit is not None:
         rows = rows.filter(unit=unit)
     if kind:
@@ -388,7 +403,7 @@ def get_entry_in_scope(actor: Any, entry_id: Any) -> ListEntry:
             pk=scope.as_id(entry_id))
     except (ListEntry.DoesNotExist, TypeError, ValueError):
         raise NotFound(_("Entry not found.")) from None
-    if not _visible(actor, entry.unit, entry.plan):
+    if not _visible(actor, entry.unit, entry.plan, personal=entry.person_id is not None):
         raise NotFound(_("Entry not found."))
     return entry
 
@@ -397,11 +412,12 @@ def get_attachment_in_scope(actor: Any, attachment_id: Any) -> Attachment:
     """An evidence file the actor may read: one of a unit in their scope, or of a plan they
     run; ``NotFound`` otherwise, so that ids reveal nothing."""
     try:
-        attachment = Attachment.objects.select_related("unit", "plan__owner").get(
+        attachment = Attachment.objects.select_related("unit", "plan__owner", "entry").get(
             pk=scope.as_id(attachment_id))
     except (Attachment.DoesNotExist, TypeError, ValueError):
         raise NotFound(_("File not found.")) from None
-    if not _visible(actor, attachment.unit, attachment.plan):
+    personal = attachment.entry is not None and attachment.entry.person_id is not None
+    if not _visible(actor, attachment.unit, attachment.plan, personal=personal):
         raise NotFound(_("File not found."))
     return attachment
 
@@ -429,11 +445,12 @@ def list_items(plan: AssessmentPlan) -> list[PlanIndicator]:
 
 
 def count_into(plan: AssessmentPlan, unit_ids: np.ndarray,
-               items: Sequence[PlanIndicator], matrix: np.ndarray) -> np.ndarray:
-    """Put into ``matrix`` (rows: the units of ``unit_ids``, in the order the plan is scored;
-    columns: ``items``) the number of each unit's confirmed entries under every
-    list-sourced item, in place of any reported figure (0 where there is none). One grouped
-    query; returns ``matrix``."""
+               items: Sequence[PlanIndicator], matrix: np.ndarray, *,
+               subject: str = "unit_id") -> np.ndarray:
+    """Put into ``matrix`` (rows: the subjects of ``unit_ids``, unit or person ids as
+    ``subject`` says, in the order the plan is scored; columns: ``items``) the number of each
+    subject's confirmed entries under every list-sourced item, in place of any reported
+    figure (0 where there is none). One grouped query; returns ``matrix``."""
     columns = {item.pk: j for j, item in enumerate(items)
                if scoring.from_lists(item.rule_kind, item.rule)}
     if not columns:
@@ -441,7 +458,7 @@ def count_into(plan: AssessmentPlan, unit_ids: np.ndarray,
     matrix[:, list(columns.values())] = 0.0
     rows = list(ListEntry.objects.filter(
         plan=plan, status=EntryStatus.CONFIRMED, plan_indicator_id__in=list(columns))
-        .values_list("unit_id", "plan_indicator_id").annotate(n=Count("pk")).order_by())
+        .values_list(subject, "plan_indicator_id").annotate(n=Count("pk")).order_by())
     if not rows:
         return matrix
     found = np.array(rows, dtype=np.int64)

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from pacesetter.assessment import access, explain, selectors
+from pacesetter.assessment import access, explain, selectors, subjects
 from pacesetter.assessment.models import WEIGHTED_RULES, ListMark
 from pacesetter.errors import NotFound
 from pacesetter.orgs import scope
@@ -48,7 +48,7 @@ def _chart_data(result: Any, items: list[Any], trend: list[selectors.TrendPoint]
             "indicators": [{"code": items[j].indicator.code, "name": items[j].indicator.name,
                             "max": top} for j in scored],
             "series": [
-                {"name": result.unit.name, "values": own},
+                {"name": subjects.label(result.unit, result.person), "values": own},
                 {"name": _("Group average"), "values": mean},
                 {"name": _("Best in group"), "values": best},
             ],
@@ -64,12 +64,13 @@ def _chart_data(result: Any, items: list[Any], trend: list[selectors.TrendPoint]
 
 
 @login_required
-def scorecard(request: HttpRequest, plan_id: int, unit_id: int) -> HttpResponse:
-    """A unit's result: total, ranks, list, change; radar against its group, trend over the
-    periods of the plan's series."""
+def scorecard(request: HttpRequest, plan_id: int, unit_id: int | None = None,
+              person_id: int | None = None) -> HttpResponse:
+    """A subject's result: total, ranks, list, change; radar against its group, trend over
+    the periods of the plan's series."""
     plan = access.get_plan_in_scope(request.user, plan_id)
     result = selectors.unit_result(actor=request.user, plan=plan, unit_id=unit_id,
-                                   number=_version_number(request))
+                                   person_id=person_id, number=_version_number(request))
     version = result.version
     items = selectors.scored_items(version=version)
     group = selectors.group_points(version=version, group=result.ranking_group)
@@ -88,12 +89,13 @@ def scorecard(request: HttpRequest, plan_id: int, unit_id: int) -> HttpResponse:
 
 
 @login_required
-def explain_view(request: HttpRequest, plan_id: int, unit_id: int) -> HttpResponse:
+def explain_view(request: HttpRequest, plan_id: int, unit_id: int | None = None,
+                 person_id: int | None = None) -> HttpResponse:
     """For each indicator: raw value, rule, normalized value, weight, points, contribution;
     then bonus, deduction, veto and the total as a sum of the stored numbers."""
     plan = access.get_plan_in_scope(request.user, plan_id)
     result = selectors.unit_result(actor=request.user, plan=plan, unit_id=unit_id,
-                                   number=_version_number(request))
+                                   person_id=person_id, number=_version_number(request))
     version = result.version
     terms = explain.total_terms(bonus=result.bonus, deduction=result.deduction,
                                 total=result.total)
@@ -115,9 +117,11 @@ def version_diff(request: HttpRequest, plan_id: int, before: int, after: int) ->
     diff = selectors.version_diff(actor=request.user, plan=plan, before=before, after=after)
     page, keep = page_of(request, diff.changed)
     items = selectors.scored_items(version=diff.after)
-    changes = selectors.raw_changes(diff=diff, unit_ids=[r.unit_id for r in page], items=items)
+    key = "person_id" if plan.of_people else "unit_id"
+    changes = selectors.raw_changes(diff=diff, unit_ids=[getattr(r, key) for r in page],
+                                    items=items, key=key)
     return render(request, "assessment/version_diff.html", {
         "plan": plan, "diff": diff, "page_obj": page, "query_without_page": keep,
-        "rows": [(row, changes.get(row.unit_id, [])) for row in page],
+        "rows": [(row, changes.get(getattr(row, key), [])) for row in page],
         "marks": _marks(),
     })

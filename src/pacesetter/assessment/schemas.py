@@ -33,6 +33,8 @@ class PlanOut(Schema):
     period_start: datetime.date
     period_end: datetime.date
     weight_method: str
+    subject_kind: str
+    assessed_positions: list[str]
 
     @staticmethod
     def resolve_status_label(obj: AssessmentPlan) -> str:
@@ -63,11 +65,23 @@ class PlanDetailOut(PlanOut):
 
 
 class UnitRowOut(Schema):
-    """The unit a row is about, by id, code and name."""
+    """The subject a row is about: the unit by id, code and name, and for a plan of leading
+    cadres the person, by id, name and position (null for a unit)."""
 
     unit_id: int
     unit_code: str
     unit_name: str
+    person_id: int | None = None
+    person_name: str | None = None
+    position: str | None = None
+
+    @staticmethod
+    def resolve_person_name(obj: Any) -> str | None:
+        return obj.person.name if obj.person_id else None
+
+    @staticmethod
+    def resolve_position(obj: Any) -> str | None:
+        return obj.person.position if obj.person_id else None
 
     @staticmethod
     def resolve_unit_code(obj: Any) -> str:
@@ -217,6 +231,10 @@ class PlanIn(ListRulesIn):
     assessed_groups: list[GroupName] = Field(default_factory=list, max_length=500)
     ranking_groups: list[GroupName] = Field(default_factory=list, max_length=5000)
     assessed_unit_codes: list[UnitCode] = Field(default_factory=list, max_length=100_000)
+    subject_kind: Literal["unit", "leadership", "cadre"] = "unit"
+    assessed_positions: list[Annotated[str, StringConstraints(strip_whitespace=True,
+                                                              max_length=100)]] = Field(
+        default_factory=list, max_length=50)
 
 
 class PlanPatch(ListRulesIn):
@@ -233,6 +251,10 @@ class PlanPatch(ListRulesIn):
     assessed_groups: list[GroupName] | None = Field(None, max_length=500)
     ranking_groups: list[GroupName] | None = Field(None, max_length=5000)
     assessed_unit_codes: list[UnitCode] | None = Field(None, max_length=100_000)
+    subject_kind: Literal["unit", "leadership", "cadre"] | None = None
+    assessed_positions: list[Annotated[str, StringConstraints(strip_whitespace=True,
+                                                              max_length=100)]] | None = Field(
+        None, max_length=50)
 
 
 class PlanIndicatorIn(Schema):

@@ -32,7 +32,7 @@ from pacesetter.assessment.models import (
 from pacesetter.errors import NotFound
 from pacesetter.notifications import selectors as notification_selectors
 from pacesetter.orgs import scope
-from pacesetter.orgs.models import Unit
+from pacesetter.orgs.models import Person, Unit
 
 
 def plan_list(*, actor: Any) -> QuerySet[AssessmentPlan]:
@@ -59,8 +59,13 @@ def result_version(*, actor: Any, plan: AssessmentPlan, number: int | None = Non
 def results(*, actor: Any, version: ResultVersion, group: str | None = None,
             list_mark: str | None = None) -> QuerySet[UnitResult]:
     """A version's results by rank: a published ranking is shown whole to everyone who sees
-    the plan (it is the 通报); filters by ranking group and list."""
-    rows = version.results.select_related("unit")
+    the plan (it is the 通报), except a ranking of cadres, a personnel record, of which
+    each organization department sees the cadres of its scope; filters by ranking group and
+    list."""
+    rows = version.results.select_related("unit", "person")
+    plan = version.plan
+    if plan.of_people and not access.can_run(actor, plan):
+        rows = rows.filter(access.subjects_scope(actor, plan).q("unit__path"))
     if group is not None:
         rows = rows.filter(ranking_group=group)
     if list_mark is not None:
@@ -85,16 +90,18 @@ def area_results(*, version: ResultVersion, parent: Any) -> QuerySet[AreaResult]
 def submissions(*, actor: Any, plan: AssessmentPlan) -> QuerySet[Submission]:
     """Completeness: every assessed unit's submission for the plan's runners, the actor's own
     units for everyone else."""
-    rows = plan.submissions.select_related("unit")
+    rows = plan.submissions.select_related("unit", "person")
     if not access.can_run(actor, plan):
-        rows = rows.filter(scope.read_scope(actor).q("unit__path"))
-    return rows.order_by("status", "unit__path")
+        rows = rows.filter(access.subjects_scope(actor, plan).q("unit__path"))
+    return rows.order_by("status", "unit__path", "person__position")
 
 
-def unit_values(*, actor: Any, plan: AssessmentPlan, unit: Unit) -> QuerySet[IndicatorValue]:
-    if not access.can_run(actor, plan) and not scope.read_scope(actor).contains(unit.path):
+def unit_values(*, actor: Any, plan: AssessmentPlan, unit: Unit, person: Person | None = None
+                ) -> QuerySet[IndicatorValue]:
+    """A subject's figures: a unit's (``person`` None), or a cadre's."""
+    if not access.can_run(actor, plan) and not access.subject_readable(actor, plan, unit):
         raise NotFound(_("Unit not found."))
-    return IndicatorValue.objects.filter(plan=plan, unit=unit).select_related(
+    return IndicatorValue.objects.filter(plan=plan, unit=unit, person=person).select_related(
         "plan_indicator__indicator").order_by("plan_indicator__sort_order", "plan_indicator")
 
 
@@ -129,17 +136,26 @@ def scored_items(*, version: ResultVersion) -> list[PlanIndicator]:
         "indicator"))
 
 
-def unit_result(*, actor: Any, plan: AssessmentPlan, unit_id: Any, number: int | None = None
-                ) -> UnitResult:
-    """A unit's result in the version ``result_version`` gives the actor (drafts only to the
-    plan's runners). A published result is part of the bulletin (通报), so it is shown to
-    everyone who sees the plan; a unit the plan does not assess is not found."""
+def unit_result(*, actor: Any, plan: AssessmentPlan, unit_id: Any = None,
+                number: int | None = None, person_id: Any = None) -> UnitResult:
+    """A subject's result (a unit's, or by ``person_id`` a cadre's) in the version
+    ``result_version`` gives the actor (drafts only to the plan's runners). A published result
+    is part of the bulletin (通报), so it is shown to everyone who sees the plan, except a
+    cadre's: to organization departments whose scope holds the cadre's unit. A subject the
+    plan does not assess is not found."""
     version = result_version(actor=actor, plan=plan, number=number)
+    key, wanted, other = (("person_id", person_id, unit_id) if plan.of_people
+                          else ("unit_id", unit_id, person_id))
     try:
-        return version.results.select_related("unit", "version").get(
-            unit_id=scope.as_id(unit_id))
+        result = None if other is not None else version.results.select_related(
+            "unit", "person", "version").get(**{key: scope.as_id(wanted)})
     except (UnitResult.DoesNotExist, TypeError, ValueError):
-        raise NotFound(_("This unit is not assessed by the plan.")) from None
+        result = None
+    if result is None or (plan.of_people and not access.can_run(actor, plan)
+                          and not access.subject_readable(actor, plan, result.unit)):
+        raise NotFound(_("This person is not assessed by the plan.") if plan.of_people
+                       else _("This unit is not assessed by the plan.")) from None
+    return result
 
 
 @dataclass(frozen=True)
@@ -179,8 +195,10 @@ def unit_trend(*, actor: Any, result: UnitResult) -> list[TrendPoint]:
     if plan.series:
         earlier = access.plans_in_scope(actor).filter(
             owner_id=plan.owner_id, series=plan.series, period__start__lt=plan.period.start)
+        subject = ({"person_id": result.person_id} if result.person_id
+                   else {"unit_id": result.unit_id})
         for plan_id, label, number, total, group_rank in UnitResult.objects.filter(
-                unit_id=result.unit_id, version__is_published=True,
+                **subject, version__is_published=True,
                 version__plan__in=earlier).order_by(
                 "version__plan__period__start", "version__plan_id", "version__number"
                 ).values_list("version__plan_id", "version__plan__period__label",
@@ -211,9 +229,10 @@ def version_diff(*, actor: Any, plan: AssessmentPlan, before: int, after: int) -
     (one pass, however many units), with counts per kind of change."""
     old = result_version(actor=actor, plan=plan, number=before)
     new = result_version(actor=actor, plan=plan, number=after)
-    other = UnitResult.objects.filter(version=new, unit_id=OuterRef("unit_id")).order_by()
+    key = "person_id" if plan.of_people else "unit_id"
+    other = UnitResult.objects.filter(version=new, **{key: OuterRef(key)}).order_by()
     compared = {**{name: name for name in DIFF_FIELDS}, "raw": "raw_values"}
-    rows = old.results.select_related("unit").annotate(
+    rows = old.results.select_related("unit", "person").annotate(
         **{f"after_{key}": Subquery(other.values(field)[:1]) for key, field in compared.items()})
     moved = {f"{key}_moved": ~Q(**{field: F(f"after_{key}")}) for key, field in compared.items()}
     rows = rows.annotate(**{name: ExpressionWrapper(condition, output_field=BooleanField())
@@ -246,15 +265,16 @@ class RawChange:
         return "" if self.after is None else explain.number_words(self.after)
 
 
-def raw_changes(*, diff: VersionDiff, unit_ids: list[int], items: list[PlanIndicator]
-                ) -> dict[int, list[RawChange]]:
-    """The reported figures that differ between the two versions, for the given units (one
-    page of a diff): one query for both versions' breakdowns."""
+def raw_changes(*, diff: VersionDiff, unit_ids: list[int], items: list[PlanIndicator],
+                key: str = "unit_id") -> dict[int, list[RawChange]]:
+    """The reported figures that differ between the two versions, for the given subjects
+    (one page of a diff; unit ids, or person ids with ``key="person_id"``): one query for
+    both versions' breakdowns."""
     raws: dict[tuple[int, int], list[float | None]] = {
         (version_id, unit_id): raw
         for version_id, unit_id, raw in UnitResult.objects.filter(
-            version__in=[diff.before, diff.after], unit_id__in=unit_ids).values_list(
-            "version_id", "unit_id", "raw_values")}
+            version__in=[diff.before, diff.after], **{f"{key}__in": unit_ids}).values_list(
+            "version_id", key, "raw_values")}
     changes: dict[int, list[RawChange]] = {}
     for unit_id in unit_ids:
         old = raws.get((diff.before.pk, unit_id), [])

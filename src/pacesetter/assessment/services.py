@@ -31,6 +31,7 @@ from pacesetter.assessment.models import (
     PlanStatus,
     PlanUnit,
     ResultVersion,
+    SubjectKind,
     Submission,
     SubmissionStatus,
     UnitResult,
@@ -39,16 +40,17 @@ from pacesetter.assessment.models import (
 from pacesetter.assessment.selectors import NOT_SUBMITTED, reminder_topic
 from pacesetter.audit.models import AuditAction
 from pacesetter.audit.services import entry_record, snapshot
-from pacesetter.errors import Conflict, PermissionDenied, ValidationFailed
+from pacesetter.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from pacesetter.notifications import selectors as notification_selectors
 from pacesetter.notifications.services import Message, notify_each, reminders_record
 from pacesetter.orgs import scope
-from pacesetter.orgs.models import PeerGroup, Role, RoleGrant, Unit
+from pacesetter.orgs.models import PeerGroup, Person, Role, RoleGrant, Unit
 from pacesetter.orgs.services import full_clean_or_fail, peer_groups_ensure
 
 PLAN_AUDIT_FIELDS = ("name", "series", "period", "status", "weight_method", "red_top_n",
                      "red_top_percent", "black_bottom_n", "black_bottom_percent",
-                     "gray_below_score", "assessed_levels")
+                     "gray_below_score", "assessed_levels", "subject_kind",
+                     "assessed_positions")
 CR_LIMIT = 0.1
 WEIGHT_TOTAL = Decimal("100")
 WEIGHT_TOLERANCE = Decimal("0.01")
@@ -200,19 +202,35 @@ def _explicit_units(owner: Unit, codes: Sequence[str]) -> list[Unit]:
     return [found[c] for c in wanted]
 
 
+def _positions(names: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(n.strip() for n in names or () if n and n.strip()))
+
+
+def _check_subjects(plan: AssessmentPlan) -> None:
+    if plan.of_people and not plan.assessed_positions:
+        raise _fail("assessed_positions",
+                    _("Name the positions assessed, e.g. 县委书记, 县长."))
+    if not plan.of_people:
+        plan.assessed_positions = []
+
+
 @transaction.atomic
 def plan_create(*, actor: Any, owner: Unit, name: str, period: Period, series: str = "",
                 assessed_levels: list[int] | None = None, assessed_groups: list[str] = (),
                 ranking_groups: list[str] = (), assessed_unit_codes: Sequence[str] = (),
+                subject_kind: str = SubjectKind.UNIT, assessed_positions: Sequence[str] = (),
                 **list_rules: Any) -> AssessmentPlan:
     """A new plan in draft: which units it assesses (by level and peer group, or an explicit
-    list of unit codes, within the owner's subtree), how they are grouped for ranking, and
-    the list rules."""
+    list of unit codes, within the owner's subtree), whether their leading cadres holding
+    ``assessed_positions`` are assessed instead, how they are grouped for ranking, and the
+    list rules."""
     if not scope.manage_scope(actor).contains(owner.path):
         raise PermissionDenied(_("You may not create plans for this unit."))
     plan = AssessmentPlan(owner=owner, name=name.strip(), period=period, series=series.strip(),
                           assessed_levels=sorted(set(assessed_levels or [])), created_by=actor,
-                          **list_rules)
+                          subject_kind=subject_kind,
+                          assessed_positions=_positions(assessed_positions), **list_rules)
+    _check_subjects(plan)
     full_clean_or_fail(plan)
     plan.save()
     plan.assessed_groups.set(peer_groups_ensure(assessed_groups).values())
@@ -249,7 +267,8 @@ def plan_indicator_set(*, actor: Any, plan: AssessmentPlan, indicator: Indicator
 
 PLAN_EDIT_FIELDS = ("owner", "name", "series", "period", "assessed_levels", "assessed_groups",
                     "ranking_groups", "assessed_unit_codes", "red_top_n", "red_top_percent",
-                    "black_bottom_n", "black_bottom_percent", "gray_below_score")
+                    "black_bottom_n", "black_bottom_percent", "gray_below_score",
+                    "subject_kind", "assessed_positions")
 PLAN_EDIT_AUDIT_FIELDS = (*PLAN_AUDIT_FIELDS, "owner", "assessed_groups", "ranking_groups",
                           "assessed_units")
 
@@ -288,8 +307,11 @@ def plan_update(*, actor: Any, plan: AssessmentPlan, **changes: Any) -> Assessme
     for name in ("name", "series"):
         if name in changes:
             changes[name] = (changes[name] or "").strip()
+    if "assessed_positions" in changes:
+        changes["assessed_positions"] = _positions(changes["assessed_positions"])
     for name, value in changes.items():
         setattr(plan, name, value)
+    _check_subjects(plan)
     full_clean_or_fail(plan)
     plan.save()
     for name, names in groups.items():
@@ -418,13 +440,19 @@ def _source_plan(plan: AssessmentPlan) -> AssessmentPlan | None:
         .select_related("period").order_by("-period__start").first())
 
 
+def _subject_column(plan: AssessmentPlan) -> str:
+    """The column that names a subject of ``plan`` in its rows: the person or the unit."""
+    return "person_id" if plan.of_people else "unit_id"
+
+
 def _reported_values(plan: AssessmentPlan) -> np.ndarray:
-    """(unit id, plan indicator id, value) rows of every figure reported for the plan."""
+    """(subject id, plan indicator id, value) rows of every figure reported for the plan."""
+    key = _subject_column(plan)
     return bulk.read_columns(
-        "SELECT unit_id, plan_indicator_id, value_float FROM assessment_indicatorvalue "
-        "WHERE plan_id = %s AND value_float IS NOT NULL", [plan.pk], model=IndicatorValue,
-        columns=("unit_id", "plan_indicator_id", "value_float"),
-        integers=("unit_id", "plan_indicator_id"))
+        f"SELECT {key}, plan_indicator_id, value_float "  # noqa: S608 own column names
+        "FROM assessment_indicatorvalue WHERE plan_id = %s AND value_float IS NOT NULL",
+        [plan.pk], model=IndicatorValue, columns=(key, "plan_indicator_id", "value_float"),
+        integers=(key, "plan_indicator_id"))
 
 
 def _complete_rows(source: AssessmentPlan, items: list[PlanIndicator]) -> np.ndarray:
@@ -510,6 +538,12 @@ def _assessed_units(plan: AssessmentPlan) -> QuerySet[Unit]:
     return units
 
 
+def _assessed_people(plan: AssessmentPlan) -> QuerySet[Person]:
+    """The active people holding one of the plan's positions in its assessed units."""
+    return Person.objects.filter(unit__in=_assessed_units(plan), is_active=True,
+                                 position__in=plan.assessed_positions)
+
+
 def _ranking_groups_set(plan: AssessmentPlan) -> None:
     """Each assessed unit's ranking group: the first, by name, of the plan's ranking groups it
     belongs to. One UPDATE from a grouped join: a correlated subquery per unit let PostgreSQL
@@ -545,8 +579,9 @@ def _insert_selected(model: type[models.Model], columns: Sequence[str],
 
 @transaction.atomic
 def plan_open(*, actor: Any, plan: AssessmentPlan) -> int:
-    """Start collecting: fix the assessed units and their ranking groups, open a submission
-    for each. The scored indicators' weights must sum to 100. Returns the number of units.
+    """Start collecting: fix the assessed subjects and their ranking groups, open a
+    submission for each. The scored indicators' weights must sum to 100. Returns the number
+    of subjects. A cadre is ranked among the holders of the same position.
 
     Both tables are filled by INSERT … SELECT: at 250,000 units, building the rows in Python
     took most of half a minute."""
@@ -559,17 +594,26 @@ def plan_open(*, actor: Any, plan: AssessmentPlan) -> int:
     total = sum((item.weight for item in items), Decimal(0))
     if abs(total - WEIGHT_TOTAL) > WEIGHT_TOLERANCE:
         raise Conflict(_("The weights add up to %(total)s, not 100.") % {"total": total})
-    count = _insert_selected(PlanUnit, ("plan", "unit", "ranking_group"), _assessed_units(plan)
-                             .annotate(plan_id=Value(plan.pk), group=Value("")).order_by()
-                             .values_list("plan_id", "pk", "group"))
-    if not count:
-        raise Conflict(_("No unit matches the plan's levels and peer groups."))
-    _ranking_groups_set(plan)
-    _insert_selected(Submission, ("plan", "unit", "status", "return_reason", "updated_at"),
+    if plan.of_people:
+        count = _insert_selected(PlanUnit, ("plan", "unit", "person", "ranking_group"),
+                                 _assessed_people(plan).annotate(plan_id=Value(plan.pk))
+                                 .order_by().values_list("plan_id", "unit_id", "pk", "position"))
+        if not count:
+            raise Conflict(_("No active person holds the plan's positions in its units."))
+    else:
+        count = _insert_selected(PlanUnit, ("plan", "unit", "ranking_group"),
+                                 _assessed_units(plan).annotate(
+                                     plan_id=Value(plan.pk), group=Value("")).order_by()
+                                 .values_list("plan_id", "pk", "group"))
+        if not count:
+            raise Conflict(_("No unit matches the plan's levels and peer groups."))
+        _ranking_groups_set(plan)
+    _insert_selected(Submission, ("plan", "unit", "person", "status", "return_reason",
+                                  "updated_at"),
                      plan.plan_units.annotate(
                          status=Value(SubmissionStatus.DRAFT), reason=Value(""),
                          now=Value(timezone.now())).order_by()
-                     .values_list("plan_id", "unit_id", "status", "reason", "now"))
+                     .values_list("plan_id", "unit_id", "person_id", "status", "reason", "now"))
     before = snapshot(plan, PLAN_AUDIT_FIELDS)
     plan.status = PlanStatus.COLLECTING
     plan.save(update_fields=["status", "updated_at"])
@@ -578,9 +622,10 @@ def plan_open(*, actor: Any, plan: AssessmentPlan) -> int:
 
 
 def _can_report(actor: Any, unit: Unit, plan: AssessmentPlan) -> bool:
+    """A cadre's figures are personnel records: only the plan's administrators enter them."""
     if access.can_run(actor, plan):
         return True
-    return scope.report_scope(actor).contains(unit.path)
+    return not plan.of_people and scope.report_scope(actor).contains(unit.path)
 
 
 def value_problem(item: PlanIndicator, value: Decimal | None) -> str:
@@ -604,16 +649,19 @@ def value_problem(item: PlanIndicator, value: Decimal | None) -> str:
 
 @transaction.atomic
 def values_save(*, actor: Any, plan: AssessmentPlan, unit: Unit,
-                values: dict[str, tuple[Decimal | None, str]]) -> int:
-    """Save a unit's figures ({code: (value, comment)}) as a draft; all or none, each bad
-    value named. Allowed while the unit's submission is a draft or returned (to reporters of
-    the unit), or, during scoring or a correction, to the plan's administrators."""
+                values: dict[str, tuple[Decimal | None, str]],
+                person: Person | None = None) -> int:
+    """Save a subject's figures ({code: (value, comment)}) as a draft (a unit's, or with
+    ``person`` a cadre's); all or none, each bad value named. Allowed while the submission is
+    a draft or returned (to reporters of the unit), or, during scoring or a correction, to
+    the plan's administrators."""
     if not _can_report(actor, unit, plan):
         raise PermissionDenied(_("You may not enter figures for this unit."))
     plan = _fresh(plan)
-    submission = Submission.objects.select_for_update().filter(plan=plan, unit=unit).first()
+    submission = Submission.objects.select_for_update().filter(
+        plan=plan, unit=unit, person=person).first()
     if submission is None:
-        raise _fail("unit", _("This unit is not assessed by the plan."))
+        raise _fail("unit", _not_assessed(plan))
     open_for_reporters = (plan.status == PlanStatus.COLLECTING and submission.status in
                           (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED))
     correcting = plan.status == PlanStatus.SCORING and access.can_run(actor, plan)
@@ -628,7 +676,7 @@ def values_save(*, actor: Any, plan: AssessmentPlan, unit: Unit,
         raise ValidationFailed(_("Nothing was saved: %(count)d values are wrong.")
                                % {"count": len(errors)}, extra={"errors": errors})
     existing = {v.plan_indicator_id: v for v in IndicatorValue.objects.filter(
-        plan=plan, unit=unit, plan_indicator__in=[items[c] for c in values])}
+        plan=plan, unit=unit, person=person, plan_indicator__in=[items[c] for c in values])}
     before = {items[c].indicator.code: str(existing[items[c].pk].value)
               for c in values if items[c].pk in existing}
     changed, created = [], []
@@ -636,8 +684,8 @@ def values_save(*, actor: Any, plan: AssessmentPlan, unit: Unit,
         item = items[code]
         row = existing.get(item.pk)
         if row is None:
-            created.append(IndicatorValue(plan=plan, unit=unit, plan_indicator=item,
-                                          value=value, comment=comment))
+            created.append(IndicatorValue(plan=plan, unit=unit, person=person,
+                                          plan_indicator=item, value=value, comment=comment))
         elif (row.value, row.comment) != (value, comment):
             row.value, row.comment, row.updated_at = value, comment, timezone.now()
             changed.append(row)
@@ -651,16 +699,19 @@ def values_save(*, actor: Any, plan: AssessmentPlan, unit: Unit,
 
 
 @transaction.atomic
-def submission_submit(*, actor: Any, plan: AssessmentPlan, unit: Unit) -> Submission:
-    """Hand the unit's figures to the plan's administrators; every indicator needs a value."""
+def submission_submit(*, actor: Any, plan: AssessmentPlan, unit: Unit,
+                      person: Person | None = None) -> Submission:
+    """Hand the subject's figures to the plan's administrators; every indicator needs a
+    value."""
     if not _can_report(actor, unit, plan):
         raise PermissionDenied(_("You may not submit for this unit."))
     plan = _fresh(plan)
-    submission = Submission.objects.select_for_update().get(plan=plan, unit=unit)
+    submission = _submission_locked(plan, unit, person)
     if plan.status != PlanStatus.COLLECTING or submission.status not in (
             SubmissionStatus.DRAFT, SubmissionStatus.RETURNED):
         raise Conflict(_("This submission cannot be submitted now."))
-    reported = set(IndicatorValue.objects.filter(plan=plan, unit=unit, value__isnull=False)
+    reported = set(IndicatorValue.objects.filter(plan=plan, unit=unit, person=person,
+                                                 value__isnull=False)
                    .values_list("plan_indicator__indicator__code", flat=True))
     missing = sorted({i.indicator.code for i in plan.plan_indicators.select_related("indicator")
                       if not scoring.from_lists(i.rule_kind, i.rule)} - reported)
@@ -676,10 +727,10 @@ def submission_submit(*, actor: Any, plan: AssessmentPlan, unit: Unit) -> Submis
 
 @transaction.atomic
 def submission_review(*, actor: Any, plan: AssessmentPlan, unit: Unit, approve: bool,
-                      reason: str = "") -> Submission:
-    """Approve a submitted unit's figures, or return them with a reason."""
+                      reason: str = "", person: Person | None = None) -> Submission:
+    """Approve a subject's submitted figures, or return them with a reason."""
     access.require_run(actor, plan)
-    submission = Submission.objects.select_for_update().get(plan=plan, unit=unit)
+    submission = _submission_locked(plan, unit, person)
     if submission.status != SubmissionStatus.SUBMITTED:
         raise Conflict(_("Only submitted figures can be reviewed."))
     if not approve and not reason.strip():
@@ -688,6 +739,20 @@ def submission_review(*, actor: Any, plan: AssessmentPlan, unit: Unit, approve: 
     submission = _submission_move(actor, submission, status, reason.strip())
     if not approve:
         _notify_returned(actor, plan, submission)
+    return submission
+
+
+def _not_assessed(plan: AssessmentPlan) -> str:
+    if plan.of_people:
+        return _("This person is not assessed by the plan.")
+    return _("This unit is not assessed by the plan.")
+
+
+def _submission_locked(plan: AssessmentPlan, unit: Unit, person: Person | None) -> Submission:
+    submission = Submission.objects.select_for_update().filter(
+        plan=plan, unit=unit, person=person).first()
+    if submission is None:
+        raise NotFound(_not_assessed(plan))
     return submission
 
 
@@ -706,31 +771,44 @@ def _submission_move(actor: Any, submission: Submission, status: str, reason: st
 
 @dataclass(frozen=True)
 class AssessedUnits:
-    """A plan's assessed units as scoring reads them, column by column, in the order of the
-    rows of its matrix (the database's: no order is asked for, nothing depends on one)."""
+    """A plan's assessed subjects as scoring reads them, column by column, in the order of
+    the rows of its matrix (the database's: no order is asked for, nothing depends on one).
 
+    ``subject`` keys the rows: the unit ids, or for a cadre plan the person ids, whose units
+    are ``unit``. ``parent`` and ``level`` place each row in the tree for the roll-up: a
+    cadre is a leaf under their own unit."""
+
+    subject: np.ndarray
     unit: np.ndarray
     parent: np.ndarray
     level: np.ndarray
     ranking_group: list[str]
 
     def __len__(self) -> int:
-        return self.unit.shape[0]
+        return self.subject.shape[0]
 
 
 def _assessed_units_read(plan: AssessmentPlan) -> AssessedUnits:
     """One query; at 250,000 units plain tuples cost a third less than named rows."""
-    rows = list(plan.plan_units.order_by().values_list(
-        "unit_id", "unit__parent_id", "unit__level", "ranking_group"))
+    if plan.of_people:
+        rows = list(plan.plan_units.order_by().values_list(
+            "person_id", "unit_id", "unit_id", "unit__level", "ranking_group"))
+        rows = [(key, unit, parent, level + 1, group)
+                for key, unit, parent, level, group in rows]
+    else:
+        rows = list(plan.plan_units.order_by().values_list(
+            "unit_id", "unit_id", "unit__parent_id", "unit__level", "ranking_group"))
     if not rows:
-        return AssessedUnits(unit=np.zeros(0, dtype=np.int64), parent=np.zeros(0),
+        return AssessedUnits(subject=np.zeros(0, dtype=np.int64),
+                             unit=np.zeros(0, dtype=np.int64), parent=np.zeros(0),
                              level=np.zeros(0, dtype=np.int64), ranking_group=[])
     return AssessedUnits(  # zip(*rows) would unpack 250,000 arguments: a fifth of a second
-        unit=np.array([row[0] for row in rows], dtype=np.int64),
-        parent=np.array([np.nan if row[1] is None else row[1] for row in rows],
+        subject=np.array([row[0] for row in rows], dtype=np.int64),
+        unit=np.array([row[1] for row in rows], dtype=np.int64),
+        parent=np.array([np.nan if row[2] is None else row[2] for row in rows],
                         dtype=np.float64),
-        level=np.array([row[2] for row in rows], dtype=np.int64),
-        ranking_group=[row[3] for row in rows])
+        level=np.array([row[3] for row in rows], dtype=np.int64),
+        ranking_group=[row[4] for row in rows])
 
 
 def _value_matrix(plan: AssessmentPlan, assessed: AssessedUnits,
@@ -741,7 +819,7 @@ def _value_matrix(plan: AssessmentPlan, assessed: AssessedUnits,
     rows = _reported_values(plan)
     if rows.shape[0] == 0:
         return matrix
-    u = scoring.positions(assessed.unit.astype(np.float64), rows[:, 0])
+    u = scoring.positions(assessed.subject.astype(np.float64), rows[:, 0])
     j = scoring.positions(np.array([item.pk for item in items], dtype=np.float64), rows[:, 1])
     known = (u >= 0) & (j >= 0)
     matrix[u[known], j[known]] = rows[known, 2]
@@ -749,8 +827,8 @@ def _value_matrix(plan: AssessmentPlan, assessed: AssessedUnits,
 
 
 def _previous_results(plan: AssessmentPlan) -> np.ndarray:
-    """(unit id, total, rank in group) rows of the latest published version of the previous
-    plan of the series, or of this plan when a correction is being scored."""
+    """(subject id, total, rank in group) rows of the latest published version of the
+    previous plan of the series, or of this plan when a correction is being scored."""
     version = (ResultVersion.objects.filter(plan=plan, is_published=True).order_by("-number")
                .first())
     if version is None and plan.series:
@@ -760,9 +838,11 @@ def _previous_results(plan: AssessmentPlan) -> np.ndarray:
             .order_by("-plan__period__start", "-number").first())
     if version is None:
         return np.zeros((0, 3))
+    key = _subject_column(plan)
     return bulk.read_columns(
-        "SELECT unit_id, total, group_rank FROM assessment_unitresult WHERE version_id = %s",
-        [version.pk], model=UnitResult, columns=("unit_id", "total", "group_rank"))
+        f"SELECT {key}, total, group_rank FROM assessment_unitresult "  # noqa: S608 own names
+        "WHERE version_id = %s", [version.pk], model=UnitResult,
+        columns=(key, "total", "group_rank"))
 
 
 LIST_MARKS = ("", ListMark.RED.value, ListMark.GRAY.value, ListMark.BLACK.value)
@@ -771,10 +851,12 @@ NO_RANK_CHANGE = np.iinfo(np.int32).min
 
 @dataclass(frozen=True)
 class ResultColumns:
-    """Every assessed unit's result, column by column (one row per unit): what ``plan_score``
-    writes. The list mark is a position (from 1) in ``LIST_MARKS``; a missing raw value or
-    change of total is NaN, a missing change of rank ``NO_RANK_CHANGE``."""
+    """Every assessed subject's result, column by column (one row per subject, keyed by
+    ``subject`` as in ``AssessedUnits``): what ``plan_score`` writes. The list mark is a
+    position (from 1) in ``LIST_MARKS``; a missing raw value or change of total is NaN, a
+    missing change of rank ``NO_RANK_CHANGE``."""
 
+    subject: np.ndarray
     unit: np.ndarray
     total: np.ndarray
     weighted: np.ndarray
@@ -794,8 +876,8 @@ class ResultColumns:
 def _result_columns(assessed: AssessedUnits, matrix: np.ndarray,
                     table: scoring.ScoreTable, previous: np.ndarray) -> ResultColumns:
     """The results as columns, rounded to the 4 decimal places they are stored with, and
-    compared with ``previous`` (rows of unit id, total, rank in group)."""
-    units = assessed.unit
+    compared with ``previous`` (rows of subject id, total, rank in group)."""
+    units = assessed.subject
     total = table.total.round(4)
     found = scoring.positions(units.astype(np.float64), previous[:, 0])
     before, known = found[found >= 0], found >= 0
@@ -805,7 +887,7 @@ def _result_columns(assessed: AssessedUnits, matrix: np.ndarray,
     rank_change[before] = previous[known, 2] - table.group_rank[before]
     marks = {mark: i for i, mark in enumerate(LIST_MARKS, start=1)}
     return ResultColumns(
-        unit=units, total=total, weighted=table.weighted.round(4),
+        subject=units, unit=assessed.unit, total=total, weighted=table.weighted.round(4),
         bonus=table.bonus.round(4), deduction=table.deduction.round(4),
         vetoed=table.vetoed.astype(bool), rank=table.rank.astype(np.int32),
         ranking_group=assessed.ranking_group,
@@ -816,57 +898,63 @@ def _result_columns(assessed: AssessedUnits, matrix: np.ndarray,
 
 
 SCORED_TABLE = """CREATE TEMPORARY TABLE scored_results (
-    unit_id bigint, total float8, weighted float8, bonus float8, deduction float8,
+    subject_id bigint, total float8, weighted float8, bonus float8, deduction float8,
     vetoed boolean, rank integer, group_rank integer, mark smallint, total_change float8,
     rank_change integer, raw_values float8[], points float8[]
 ) ON COMMIT DROP"""
 SCORED_INSERT = """INSERT INTO assessment_unitresult (
-    version_id, unit_id, total, weighted_score, bonus, deduction, vetoed, rank, ranking_group,
-    group_rank, list_mark, total_change, rank_change, raw_values, points)
-SELECT %(version)s, s.unit_id, s.total, s.weighted, s.bonus, s.deduction, s.vetoed, s.rank,
-       p.ranking_group, s.group_rank, (%(marks)s::text[])[s.mark],
+    version_id, unit_id, person_id, total, weighted_score, bonus, deduction, vetoed, rank,
+    ranking_group, group_rank, list_mark, total_change, rank_change, raw_values, points)
+SELECT %(version)s, p.unit_id, p.person_id, s.total, s.weighted, s.bonus, s.deduction,
+       s.vetoed, s.rank, p.ranking_group, s.group_rank, (%(marks)s::text[])[s.mark],
        nullif(s.total_change, 'NaN'), nullif(s.rank_change, %(no_rank_change)s),
        array_replace(s.raw_values, 'NaN', NULL), s.points
 FROM scored_results s
-JOIN assessment_planunit p ON p.plan_id = %(plan)s AND p.unit_id = s.unit_id"""
+JOIN assessment_planunit p ON p.plan_id = %(plan)s AND p.{subject} = s.subject_id"""
 
 
-def _write_results(version: ResultVersion, columns: ResultColumns) -> None:
-    """Insert the version's unit results: on PostgreSQL, COPY in binary format into a
-    temporary table (``bulk.copy_arrays``) and one INSERT … SELECT that joins the plan's
-    assessed units (each result's unit must be one, and brings its ranking group) and turns
-    positions and sentinels into text and NULLs; elsewhere ``bulk_create``."""
+def _write_results(version: ResultVersion, columns: ResultColumns, *, subject: str) -> None:
+    """Insert the version's results: on PostgreSQL, COPY in binary format into a temporary
+    table (``bulk.copy_arrays``) and one INSERT … SELECT that joins the plan's assessed
+    subjects on their ``subject`` column (each result's subject must be one, and brings its
+    unit, person and ranking group) and turns positions and sentinels into text and NULLs;
+    elsewhere ``bulk_create``."""
     if connection.vendor != "postgresql":
-        UnitResult.objects.bulk_create(_result_objects(version, columns), batch_size=2000)
+        UnitResult.objects.bulk_create(_result_objects(version, columns, subject=subject),
+                                       batch_size=2000)
         return
     with connection.cursor() as cursor:
         cursor.execute(SCORED_TABLE)
         bulk.copy_arrays(cursor.cursor, "scored_results", (
-            "unit_id", "total", "weighted", "bonus", "deduction", "vetoed", "rank",
+            "subject_id", "total", "weighted", "bonus", "deduction", "vetoed", "rank",
             "group_rank", "mark", "total_change", "rank_change", "raw_values", "points"), (
-            columns.unit, columns.total, columns.weighted, columns.bonus, columns.deduction,
+            columns.subject, columns.total, columns.weighted, columns.bonus, columns.deduction,
             columns.vetoed, columns.rank, columns.group_rank, columns.mark,
             columns.total_change, columns.rank_change, columns.raw, columns.points))
-        cursor.execute(SCORED_INSERT, {
+        cursor.execute(SCORED_INSERT.format(subject=subject), {
             "version": version.pk, "plan": version.plan_id, "marks": list(LIST_MARKS),
             "no_rank_change": int(NO_RANK_CHANGE)})
         written = cursor.rowcount
         cursor.execute("DROP TABLE scored_results")
-    if written != columns.unit.shape[0]:
-        raise RuntimeError(f"{columns.unit.shape[0] - written} results for units the plan "
-                           "does not assess")
+    if written != columns.subject.shape[0]:
+        raise RuntimeError(f"{columns.subject.shape[0] - written} results for subjects the "
+                           "plan does not assess")
 
 
-def _result_objects(version: ResultVersion, columns: ResultColumns) -> Iterator[UnitResult]:
+def _result_objects(version: ResultVersion, columns: ResultColumns, *, subject: str
+                    ) -> Iterator[UnitResult]:
     raw = np.where(np.isnan(columns.raw), None, columns.raw).tolist()
+    units = columns.unit.tolist()
     numbers = zip(*(array.tolist() for array in (
-        columns.unit, columns.total, columns.weighted, columns.bonus, columns.deduction,
+        columns.subject, columns.total, columns.weighted, columns.bonus, columns.deduction,
         columns.vetoed, columns.rank, columns.group_rank, columns.mark, columns.total_change,
         columns.rank_change, columns.points)), strict=True)
-    for u, (unit_id, total, weighted, bonus, deduction, vetoed, rank, group_rank, mark,
+    for u, (subject_id, total, weighted, bonus, deduction, vetoed, rank, group_rank, mark,
             total_change, rank_change, points) in enumerate(numbers):
         yield UnitResult(
-            version=version, unit_id=unit_id, total=total, weighted_score=weighted,
+            version=version, unit_id=units[u],
+            person_id=subject_id if subject == "person_id" else None, total=total,
+            weighted_score=weighted,
             bonus=bonus, deduction=deduction, vetoed=vetoed, rank=rank,
             ranking_group=columns.ranking_group[u], group_rank=group_rank,
             list_mark=LIST_MARKS[mark - 1],
@@ -922,7 +1010,8 @@ def plan_score(*, actor: Any, plan: AssessmentPlan) -> ResultVersion:
     items = list(plan.plan_indicators.select_related("indicator"))
     assessed = _assessed_units_read(plan)
     matrix = _value_matrix(plan, assessed, items)
-    matrix = records.count_into(plan, assessed.unit, items, matrix)
+    matrix = records.count_into(plan, assessed.subject, items, matrix,
+                                subject=_subject_column(plan))
     specs = [scoring.IndicatorSpec(code=i.indicator.code, rule_kind=i.rule_kind, rule=i.rule,
                                    weight=float(i.weight), direction=i.indicator.direction)
              for i in items]
@@ -943,7 +1032,8 @@ def plan_score(*, actor: Any, plan: AssessmentPlan) -> ResultVersion:
     version = ResultVersion.objects.create(
         plan=plan, number=number,
         weights={i.indicator.code: str(i.weight) for i in items})
-    _write_results(version, _result_columns(assessed, matrix, table, _previous_results(plan)))
+    _write_results(version, _result_columns(assessed, matrix, table, _previous_results(plan)),
+                   subject=_subject_column(plan))
     bulk.copy_rows(AreaResult, AREA_COLUMNS, _area_rows(version, plan, assessed, table))
     before_plan = snapshot(plan, PLAN_AUDIT_FIELDS)
     plan.status = PlanStatus.SCORING

@@ -15,8 +15,8 @@ from decimal import Decimal
 from typing import IO, Any
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -402,6 +402,14 @@ def _local(moment: Any) -> Any:
     return None if moment is None else timezone.localtime(moment).replace(tzinfo=None)
 
 
+def _subject_name(plan: AssessmentPlan) -> Any:
+    """The “Name” column: the unit's, or for a plan of cadres “张伟（宾县 县委书记）”."""
+    if not plan.of_people:
+        return "unit__name"
+    return Concat("person__name", Value("（"), "unit__name", Value(" "), "person__position",
+                  Value("）"), output_field=CharField())
+
+
 def results_file(*, actor: Any, plan: AssessmentPlan, version: ResultVersion,
                  progress: Callable[[int], None] | None = None) -> IO[bytes]:
     """A version's results by rank, as the board shows them to the actor, with each
@@ -422,7 +430,7 @@ def results_file(*, actor: Any, plan: AssessmentPlan, version: ResultVersion,
     sheet.append(_header_cells(sheet, [(str(label), VALUE_FILL) for label in labels]))
     width = len(items)
     rows = selectors.results(actor=actor, version=version).values_list(
-        "rank", "ranking_group", "group_rank", "unit__code", "unit__name", "total",
+        "rank", "ranking_group", "group_rank", "unit__code", _subject_name(plan), "total",
         "weighted_score", "bonus", "deduction", "vetoed", "list_mark", "total_change",
         "rank_change", "raw_values", "points")
     for written, (rank, group, group_rank, code, name, total, weighted, bonus, deduction, vetoed,
@@ -457,12 +465,14 @@ def submissions_file(*, actor: Any, plan: AssessmentPlan) -> IO[bytes]:
     number of values reported and missing."""
     expected = plan.plan_indicators.count()
     statuses = dict(SubmissionStatus.choices)
-    reported = (IndicatorValue.objects.filter(plan=plan, unit=OuterRef("unit"),
-                                              value__isnull=False)
-                .order_by().values("unit").annotate(n=Count("pk")).values("n"))
+    subject = "person" if plan.of_people else "unit"
+    reported = (IndicatorValue.objects.filter(plan=plan, value__isnull=False,
+                                              **{subject: OuterRef(subject)})
+                .order_by().values(subject).annotate(n=Count("pk")).values("n"))
     rows = selectors.submissions(actor=actor, plan=plan).annotate(
         reported=Coalesce(Subquery(reported), Value(0))).values_list(
-        "unit__code", "unit__name", "status", "submitted_at", "reported", "return_reason")
+        "unit__code", _subject_name(plan), "status", "submitted_at", "reported",
+        "return_reason")
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Reporting"))
     sheet.freeze_panes = "C2"

@@ -14,7 +14,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from pacesetter.assessment import access, record_views, records, scoring, selectors, services
+from pacesetter.assessment import (
+    access,
+    record_views,
+    records,
+    scoring,
+    selectors,
+    services,
+    subjects,
+)
 from pacesetter.assessment.forms import ReasonForm, UnitValuesForm
 from pacesetter.assessment.models import ListMark, PlanStatus, SubmissionStatus
 from pacesetter.errors import ApplicationError, NotFound
@@ -76,11 +84,15 @@ def plan_action(request: HttpRequest, plan_id: int, action: str) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def unit_values(request: HttpRequest, plan_id: int, unit_id: int) -> HttpResponse:
-    """A unit's figures for the plan: save as draft, or save and submit."""
+def unit_values(request: HttpRequest, plan_id: int, unit_id: int | None = None,
+                person_id: int | None = None) -> HttpResponse:
+    """A subject's figures for the plan (a unit's, or a cadre's): save as draft, or save and
+    submit."""
     plan = access.get_plan_in_scope(request.user, plan_id)
-    unit = scope.get_unit_in_scope(request.user, unit_id)
-    submission = plan.submissions.filter(unit=unit).first()
+    subject = subjects.get_subject_in_scope(request.user, plan, unit_id=unit_id,
+                                            person_id=person_id)
+    unit, person = subject.unit, subject.person
+    submission = plan.submissions.filter(**subject.key).first()
     if submission is None:
         raise NotFound(_("This unit is not assessed by the plan."))
     items = list(plan.plan_indicators.select_related("indicator"))
@@ -90,7 +102,7 @@ def unit_values(request: HttpRequest, plan_id: int, unit_id: int) -> HttpRespons
     for item in items:
         item.evidence_files = evidence.get(item.pk, [])
     stored = {v.plan_indicator_id: v for v in selectors.unit_values(
-        actor=request.user, plan=plan, unit=unit)}
+        actor=request.user, plan=plan, unit=unit, person=person)}
     initial = {}
     for item in items:
         if item.pk in stored:
@@ -105,12 +117,13 @@ def unit_values(request: HttpRequest, plan_id: int, unit_id: int) -> HttpRespons
                 records.check_files(files, field=item.indicator.code)
             with transaction.atomic():  # figures, evidence and submission: all or none
                 services.values_save(actor=request.user, plan=plan, unit=unit,
-                                     values=form.values())
+                                     person=person, values=form.values())
                 for item, files in uploads.items():
                     records.value_evidence_add(actor=request.user, plan=plan, unit=unit,
                                                plan_indicator=item, files=files)
                 if "submit" in request.POST:
-                    services.submission_submit(actor=request.user, plan=plan, unit=unit)
+                    services.submission_submit(actor=request.user, plan=plan, unit=unit,
+                                               person=person)
         except ApplicationError as error:
             for item in error.extra.get("errors", []):
                 name = f"v_{item['field']}"
@@ -120,9 +133,9 @@ def unit_values(request: HttpRequest, plan_id: int, unit_id: int) -> HttpRespons
         else:
             messages.success(request, _("Submitted.") if "submit" in request.POST
                              else _("Saved as a draft."))
-            return redirect("assessment:unit_values", plan.pk, unit.pk)
+            return redirect(subjects.url("unit_values", plan, subject))
     return render(request, "assessment/unit_values.html", {
-        "plan": plan, "unit": unit, "submission": submission, "form": form,
+        "plan": plan, "unit": unit, "subject": subject, "submission": submission, "form": form,
         "editable": _editable(request, plan, submission),
         "can_run": access.can_run(request.user, plan),
         "listed": listed, "accept": record_views.ACCEPT,
@@ -138,16 +151,19 @@ def _editable(request: HttpRequest, plan: Any, submission: Any) -> bool:
 
 @login_required
 @require_POST
-def submission_review(request: HttpRequest, plan_id: int, unit_id: int) -> HttpResponse:
+def submission_review(request: HttpRequest, plan_id: int, unit_id: int | None = None,
+                      person_id: int | None = None) -> HttpResponse:
     plan = access.get_plan_in_scope(request.user, plan_id, for_write=True)
-    unit = scope.get_unit_in_scope(request.user, unit_id)
+    subject = subjects.get_subject_in_scope(request.user, plan, unit_id=unit_id,
+                                            person_id=person_id)
     try:
-        services.submission_review(actor=request.user, plan=plan, unit=unit,
+        services.submission_review(actor=request.user, plan=plan, unit=subject.unit,
+                                   person=subject.person,
                                    approve=request.POST.get("approve") == "1",
                                    reason=request.POST.get("reason", ""))
     except ApplicationError as error:
         messages.error(request, error.message)
-    return redirect("assessment:unit_values", plan.pk, unit.pk)
+    return redirect(subjects.url("unit_values", plan, subject))
 
 
 BOARD_ROWS = 1000

@@ -3,6 +3,7 @@
 import json
 
 from pacesetter.assessment import services
+from pacesetter.assessment.models import AssessmentPlan
 from pacesetter.orgs.tokens import token_issue
 
 
@@ -72,3 +73,38 @@ def test_results_page_query_count(client, plan, province_admin, django_assert_nu
     client.get("/api/v1/me", headers=headers)
     with django_assert_num_queries(6):
         client.get(f"/api/v1/assessment/plans/{plan.pk}/results", headers=headers)
+
+
+def test_a_plan_of_leading_cadres_through_the_api(client, tree, province_admin, county_admin,
+                                                  reporter, cadres):
+    created = call(client, "post", "/api/v1/assessment/plans", province_admin, {
+        "owner_id": tree.province.pk, "name": "县级领导干部年度考核", "period_kind": "year",
+        "period_day": "2026-01-01", "assessed_levels": [3], "subject_kind": "cadre",
+        "assessed_positions": ["县委书记"]})
+    assert created.status_code == 201, created.content
+    assert (created.json()["subject_kind"], created.json()["assessed_positions"]) == (
+        "cadre", ["县委书记"])
+    plan = AssessmentPlan.objects.get(pk=created.json()["id"])
+    indicator = services.indicator_create(actor=province_admin, owner=tree.province, code="G1",
+                                          name="共性指标", rule_kind="normalize",
+                                          rule={"method": "minmax"})
+    services.plan_indicator_set(actor=province_admin, plan=plan, indicator=indicator,
+                                weight=100)
+    base = f"/api/v1/assessment/plans/{plan.pk}"
+    assert call(client, "post", f"{base}/open", province_admin).json() == {"units": 2}
+    for person, value in ((cadres["sec_a"], 90), (cadres["sec_b"], 70)):
+        saved = call(client, "put", f"{base}/people/{person.pk}/values", province_admin,
+                     {"values": {"G1": {"value": value}}})
+        assert saved.json() == {"changed": 1}
+    refused = call(client, "put", f"{base}/people/{cadres['sec_a'].pk}/values", county_admin,
+                   {"values": {"G1": {"value": 100}}})
+    assert refused.status_code == 403
+    call(client, "post", f"{base}/score", province_admin)
+    call(client, "post", f"{base}/publish", province_admin, {"note": ""})
+    board = call(client, "get", f"{base}/results", province_admin).json()["items"]
+    assert [(r["person_name"], r["position"], r["unit_code"], r["group_rank"])
+            for r in board] == [("周书记", "县委书记", "370502", 1),
+                                ("郑书记", "县委书记", "370503", 2)]
+    own = call(client, "get", f"{base}/results", county_admin).json()["items"]
+    assert [r["person_name"] for r in own] == ["周书记"]
+    assert call(client, "get", f"{base}/results", reporter).status_code == 404

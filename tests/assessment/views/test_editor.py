@@ -611,3 +611,28 @@ def test_the_editor_and_the_catalog_read_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12):
         assert client.get(reverse("assessment:catalog", args=[tree.province.pk])
                           ).status_code == 200
+
+
+def test_a_plan_of_leading_cadres_is_created_on_the_page(client, province_admin, tree):
+    client.force_login(province_admin)
+    page = client.get(reverse("assessment:plan_new")).content.decode()
+    assert 'name="subject_kind"' in page and 'name="assessed_positions"' in page
+    answer = client.post(reverse("assessment:plan_new"), {
+        "name": "县级领导干部年度考核", "owner": tree.province.pk, "period_kind": "year",
+        "period_day": "2026-01-01", "assessed_levels": ["3"], "subject_kind": "cadre",
+        "assessed_positions": "县委书记，县长"})
+    assert answer.status_code == 302
+    plan = AssessmentPlan.objects.get(name="县级领导干部年度考核")
+    assert (plan.subject_kind, plan.assessed_positions) == ("cadre", ["县委书记", "县长"])
+    form = client.get(reverse("assessment:plan_edit", args=[plan.pk])).context["form"]
+    assert form.initial["assessed_positions"] == "县委书记、县长"
+
+
+def test_a_plan_of_leading_cadres_without_positions_is_refused(client, province_admin, tree):
+    client.force_login(province_admin)
+    answer = client.post(reverse("assessment:plan_new"), {
+        "name": "干部考核", "owner": tree.province.pk, "period_kind": "year",
+        "period_day": "2026-01-01", "subject_kind": "cadre", "assessed_positions": ""})
+    assert answer.status_code == 200
+    assert "assessed_positions" in answer.context["form"].errors
+    assert not AssessmentPlan.objects.exists()
