@@ -63,7 +63,7 @@ def completeness(request: HttpRequest, plan_id: int) -> HttpResponse:
     return render(request, "assessment/completeness.html", {
         "plan": plan,
         "can_run": can_run,
-        "can_remind": can_run and plan.status == PlanStatus.COLLECTING,
+        "can_remind": can_run and plan.status == PlanStatus.COLLECTING and not plan.of_people,
         "total": total,
         "handed_in": handed_in,
         "handed_in_percent": _percent(handed_in, total),

@@ -1155,6 +1155,9 @@ def reminders_send(*, actor: Any, plan: AssessmentPlan,
     One audit entry records the batch. Returns (units reminded, units skipped).
     """
     access.require_run(actor, plan)
+    if plan.of_people:
+        raise Conflict(_("A cadre's figures are entered by the plan's organizer: there is no "
+                         "unit to remind."))
     plan = _locked(plan)
     _require_status(plan, PlanStatus.COLLECTING)
     pending = plan.submissions.filter(status__in=NOT_SUBMITTED)

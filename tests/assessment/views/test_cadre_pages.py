@@ -108,3 +108,18 @@ def test_the_figures_workbook_is_refused_for_cadres(client, cadre_plan, province
         assert answer.redirect_chain[-1][0] == reverse("assessment:plan_detail",
                                                        args=[cadre_plan.pk])
         assert "not by workbook" in answer.content.decode()
+
+
+def test_completeness_lists_each_cadre_at_their_page_and_reminds_no_unit(
+        client, cadre_plan, province_admin, cadres):
+    from pacesetter.errors import Conflict
+
+    services.plan_open(actor=province_admin, plan=cadre_plan)
+    client.force_login(province_admin)
+    page = client.get(reverse("assessment:completeness", args=[cadre_plan.pk])
+                      ).content.decode()
+    assert "周书记 (东营区 县委书记)" in page
+    assert _page("cadre_values", cadre_plan, cadres["sec_a"]) in page
+    assert reverse("assessment:completeness_remind", args=[cadre_plan.pk]) not in page
+    with pytest.raises(Conflict):
+        services.reminders_send(actor=province_admin, plan=cadre_plan)
