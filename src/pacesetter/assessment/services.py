@@ -206,7 +206,8 @@ def _positions(names: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(n.strip() for n in names or () if n and n.strip()))
 
 
-def _check_subjects(plan: AssessmentPlan) -> None:
+def _clean_subjects(plan: AssessmentPlan) -> None:
+    """A plan of cadres names its positions; any other keeps none."""
     if plan.of_people and not plan.assessed_positions:
         raise _fail("assessed_positions",
                     _("Name the positions assessed, e.g. 县委书记, 县长."))
@@ -230,7 +231,7 @@ def plan_create(*, actor: Any, owner: Unit, name: str, period: Period, series: s
                           assessed_levels=sorted(set(assessed_levels or [])), created_by=actor,
                           subject_kind=subject_kind,
                           assessed_positions=_positions(assessed_positions), **list_rules)
-    _check_subjects(plan)
+    _clean_subjects(plan)
     full_clean_or_fail(plan)
     plan.save()
     plan.assessed_groups.set(peer_groups_ensure(assessed_groups).values())
@@ -311,7 +312,7 @@ def plan_update(*, actor: Any, plan: AssessmentPlan, **changes: Any) -> Assessme
         changes["assessed_positions"] = _positions(changes["assessed_positions"])
     for name, value in changes.items():
         setattr(plan, name, value)
-    _check_subjects(plan)
+    _clean_subjects(plan)
     full_clean_or_fail(plan)
     plan.save()
     for name, names in groups.items():

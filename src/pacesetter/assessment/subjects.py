@@ -33,6 +33,14 @@ class Subject:
         """The filter of the subject's rows."""
         return {"unit": self.unit, "person": self.person}
 
+    @property
+    def unit_id(self) -> int:
+        return self.unit.pk
+
+    @property
+    def person_id(self) -> int | None:
+        return self.person.pk if self.person else None
+
 
 def label(unit: Any, person: Any = None) -> str:
     """“宾县” for a unit, “张伟（宾县 县委书记）” for a cadre."""
@@ -63,14 +71,8 @@ def get_subject_in_scope(actor: Any, plan: AssessmentPlan, *, unit_id: Any = Non
 
 
 def url(name: str, plan: Any, row: Any) -> str:
-    """The page ``name`` (``unit_values``, ``scorecard``…) of the subject of ``row`` (anything
-    with ``unit_id`` and ``person_id``, or a ``Subject``)."""
-    person_id = getattr(row, "person_id", None)
-    if isinstance(row, Subject):
-        person_id = row.person.pk if row.person else None
-        unit_id = row.unit.pk
-    else:
-        unit_id = row.unit_id
-    if person_id:
-        return reverse(f"assessment:{PERSON_ROUTES[name]}", args=[plan.pk, person_id])
-    return reverse(f"assessment:{name}", args=[plan.pk, unit_id])
+    """The page ``name`` (``unit_values``, ``scorecard``…) of the subject of ``row`` (a
+    ``Subject``, or a row of the plan with ``unit_id`` and ``person_id``)."""
+    if row.person_id:
+        return reverse(f"assessment:{PERSON_ROUTES[name]}", args=[plan.pk, row.person_id])
+    return reverse(f"assessment:{name}", args=[plan.pk, row.unit_id])
