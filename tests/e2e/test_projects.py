@@ -28,6 +28,11 @@ TITLE = "党建引领物业服务"
 # A 1×1 PNG: a real image, so that the thumbnail loads.
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDw"
                        "ADhgGAWjR9awAAAABJRU5ErkJggg==")
+# Waits for the image to finish loading, then answers its width (0 if it failed to load).
+IMAGE_WIDTH_ONCE_LOADED = """img => img.complete ? img.naturalWidth : new Promise(resolve => {
+    img.addEventListener("load", () => resolve(img.naturalWidth));
+    img.addEventListener("error", () => resolve(0));
+})"""
 
 
 def a_portfolio() -> int:
@@ -110,7 +115,8 @@ def test_publish_claim_approve_and_report_progress_with_a_photo(
     expect(phone_page.locator("#project-state")).to_have_text("推进中")
     thumbnail = phone_page.locator("#updates .photos img").first
     expect(thumbnail).to_be_visible()
-    assert thumbnail.evaluate("img => img.naturalWidth") == 1  # the image itself loaded
+    thumbnail.scroll_into_view_if_needed()  # the thumbnail loads lazily
+    assert thumbnail.evaluate(IMAGE_WIDTH_ONCE_LOADED) == 1  # the image itself loaded
     expect(phone_page.locator("#milestone-timeline .ms-mark.ms-done")).to_have_count(1)
     phone_page.screenshot(path=str(tmp_path / "project-phone.png"), full_page=True)
     page.goto(project_url)
