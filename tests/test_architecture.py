@@ -6,7 +6,8 @@ from pathlib import Path
 import pacesetter
 
 PACKAGE = Path(pacesetter.__file__).parent
-DOMAIN_APPS = {"assessment", "surveys", "projects", "supervision", "points", "ledger"}
+DOMAIN_APPS = {"assessment", "surveys", "projects", "supervision", "points", "ledger",
+               "cadres"}
 READ_ONLY_APPS = {"benchmarking", "reports"}
 
 

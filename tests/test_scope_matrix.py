@@ -22,7 +22,9 @@ def state():
         ListEntry,
         PlanIndicator,
         ResultVersion,
+        ToleranceDecision,
     )
+    from pacesetter.cadres import models as cadres
     from pacesetter.exports.models import ExportJob
     from pacesetter.orgs.models import RoleGrant, User
     from pacesetter.projects import models as projects
@@ -42,6 +44,7 @@ def state():
         list(Indicator.objects.order_by("pk").values_list("code", "name", "rule")),
         list(PlanIndicator.objects.order_by("pk").values_list("indicator_id", "weight")),
         list(ListEntry.objects.order_by("pk").values_list("text", "status")),
+        ToleranceDecision.objects.count(),
         list(Attachment.objects.order_by("pk").values_list("pk", flat=True)),
         list(IndicatorValue.objects.values_list("value", flat=True)),
         list(ResultVersion.objects.values_list("number", "is_published")),
@@ -74,6 +77,13 @@ def state():
             "state", "deadline", "requested_deadline", "content", "lead_unit_id")),
         supervision.RectificationEvent.objects.count(),
         supervision.RecheckVerdict.objects.count(),
+        list(cadres.Appraisal.objects.order_by("pk").values_list("status", "dimensions",
+                                                                 "sources")),
+        list(cadres.Rater.objects.order_by("pk").values_list("name", "submitted_at")),
+        list(cadres.Rater.conflicts.through.objects.values_list("rater_id", "person_id")),
+        cadres.Rating.objects.count(),
+        list(cadres.IndexRule.objects.order_by("pk").values_list("bands", flat=True)),
+        list(cadres.FollowUp.objects.order_by("pk").values_list("status", "outcome")),
         AuditEntry.objects.count(),
     )
 
@@ -104,6 +114,9 @@ API_CASES = [
     ("post", "/api/v1/assessment/plans/{cplan}/people/{cA}/submit", None),
     ("post", "/api/v1/assessment/plans/{cplan}/people/{cA}/review", {"approve": True}),
     ("get", "/api/v1/assessment/plans/{cplan}/results", None),
+    ("get", "/api/v1/cadres/people/{cA}/profile", None),
+    ("post", "/api/v1/cadres/follow-ups/{cfu}/close", {"outcome": "hijacked"}),
+    ("post", "/api/v1/cadres/plans/{cplan}/appraisal/fill", None),
     ("post", "/api/v1/assessment/plans/{plan}/score", None),
     ("post", "/api/v1/assessment/plans/{plan}/publish", {}),
     ("get", "/api/v1/assessment/units/{A}/indicators", None),
@@ -183,6 +196,9 @@ API_CASES = [
     ("get", "/api/v1/supervision/inspections/{insp}/figures", None),
     ("get", "/api/v1/supervision/inspections/{insp}/findings", None),
     ("post", "/api/v1/supervision/inspections/{insp}/findings", {"unit_id": "{A1}",
+                                                                "person_id": "{pA}",
+                                                                "description": "hijacked"}),
+    ("post", "/api/v1/supervision/inspections/{insp}/findings", {"unit_id": "{A1}",
                                                                "description": "hijacked"}),
     ("post", "/api/v1/supervision/inspections/{insp}/findings", {"findings": [
         {"unit_id": "{A1}", "description": "hijacked"}]}),
@@ -210,7 +226,8 @@ API_CASES = [
 # Public by design: the link token is the capability, and anyone holding it may answer.
 PUBLIC_OPERATIONS = {("post", "/api/v1/public/surveys/{link_token}/responses"),
                      ("get", "/api/v1/public/judges/{token}"),
-                     ("post", "/api/v1/public/judges/{token}/scores")}
+                     ("post", "/api/v1/public/judges/{token}/scores"),
+                     ("post", "/api/v1/public/cadre/ballots")}
 
 PAGE_CASES = [
     ("get", "/units/{A}/", None),
@@ -261,6 +278,22 @@ PAGE_CASES = [
     ("get", "/assessment/{cplan}/people/{cA}/explain/", None),
     ("get", "/assessment/{cplan}/", None),
     ("get", "/assessment/{cplan}/board/", None),
+    ("get", "/cadres/plans/{cplan}/appraisal/", None),
+    ("post", "/cadres/plans/{cplan}/appraisal/", {"dimensions": "政治思想 1", "grades": "优秀 95",
+                                                 "quota_rounding": "floor", "drop_highest": 0,
+                                                 "drop_lowest": 0}),
+    ("post", "/cadres/plans/{cplan}/appraisal/status/", {"status": "rating"}),
+    ("post", "/cadres/plans/{cplan}/appraisal/fill/", None),
+    ("post", "/cadres/plans/{cplan}/appraisal/raters/", {"role": "peer", "unit_code": "370502001",
+                                                        "names": "hijacked"}),
+    ("get", "/cadres/raters/{rater}/conflicts/", None),
+    ("post", "/cadres/raters/{rater}/conflicts/", {"people": ["{cA}"]}),
+    ("get", "/cadres/plans/{cplan}/index/", None),
+    ("post", "/cadres/plans/{cplan}/index/", {"bands": "|hijacked|x"}),
+    ("post", "/cadres/follow-ups/{cfu}/close/", {"outcome": "hijacked"}),
+    ("get", "/cadres/people/{cA}/", None),
+    ("get", "/cadres/people/{cA}/profile.xlsx", None),
+    ("get", "/cadres/people/{cA}/appraisal-sheet.docx", None),
     ("get", "/assessment/{plan}/units/{A1}/explain/", None),
     ("get", "/assessment/{plan}/versions/1/diff/1/", None),
     ("get", "/assessment/{plan}/edit/", None),
@@ -286,6 +319,8 @@ PAGE_CASES = [
     ("post", "/assessment/{plan}/units/{A1}/lists/", {"kind": "negative", "date": "2026-10-09",
                                                       "text": "hijacked"}),
     ("post", "/assessment/lists/{entry}/review/", {"confirm": "1"}),
+    ("post", "/assessment/lists/{entry}/tolerance/", {"reason": "hijacked",
+                                                      "approver": "hijacked"}),
     ("get", "/assessment/evidence/{file}/", None),
     ("post", "/assessment/evidence/{file}/delete/", {}),
     ("get", "/surveys/questionnaires/{qn}/", None),
@@ -478,7 +513,24 @@ def _a_cadre_plan(tree, county_admin, period, indicator):
     services.plan_indicator_set(actor=county_admin, plan=plan, indicator=indicator,
                                 weight=100)
     services.plan_open(actor=county_admin, plan=plan)
-    services.plan_score(actor=county_admin, plan=plan)
+    version = services.plan_score(actor=county_admin, plan=plan)
+    _a_cadre_appraisal(tree, county_admin, plan, version)
+
+
+def _a_cadre_appraisal(tree, county_admin, plan, version):
+    """The cadre plan's appraisal with one rater ({rater}), its index rule and a follow-up
+    ({cfu}) for {cA}."""
+    from pacesetter.cadres import models, services
+
+    appraisal = services.appraisal_save(actor=county_admin, plan=plan, sources={})
+    services.raters_issue(actor=county_admin, appraisal=appraisal, role="peer",
+                          rates_unit=tree.township_a1, raters=[("评议人", None)])
+    rule = services.index_rule_save(actor=county_admin, plan=plan,
+                                    bands=[{"label": "提醒谈话", "action": "约谈"}])
+    result = version.results.get()
+    models.FollowUp.objects.create(rule=rule, version=version, person=result.person,
+                                   unit=result.unit, index=result.total, band="提醒谈话",
+                                   action="约谈")
 
 
 def _a_supervision(tree, county_admin):
@@ -619,6 +671,7 @@ def fill(template, tree):
 def world_ids(tree):
     """The placeholders of the cases and the ids they stand for in the world."""
     from pacesetter.assessment.models import AssessmentPlan, Attachment, Indicator, ListEntry
+    from pacesetter.cadres import models as cadres
     from pacesetter.exports.models import ExportJob
     from pacesetter.orgs.models import Person, User
     from pacesetter.projects import models as projects
@@ -666,7 +719,9 @@ def world_ids(tree):
            "{rect}": getattr(supervision.Rectification.objects.filter(
                finding__isnull=False, state="in_progress").first(), "pk", 0),
            "{ev}": getattr(supervision.Evidence.objects.first(), "pk", 0),
-           "{cat}": getattr(supervision.FindingCategory.objects.first(), "pk", 0)}
+           "{cat}": getattr(supervision.FindingCategory.objects.first(), "pk", 0),
+           "{rater}": getattr(cadres.Rater.objects.first(), "pk", 0),
+           "{cfu}": getattr(cadres.FollowUp.objects.first(), "pk", 0)}
     return ids
 
 
@@ -721,6 +776,15 @@ def test_lists_hold_nothing_of_other_subtrees(client, tree, outsider, a_plan):
     assert "张三" not in client.get("/people/").content.decode()
 
 
+def test_the_cadre_lists_hold_nothing_of_other_subtrees(client, tree, outsider, a_plan):
+    headers = {"Authorization": f"Bearer {token_issue(user=outsider)[1]}"}
+    assert client.get("/api/v1/cadres/follow-ups", headers=headers).json() == []
+    assert client.get("/api/v1/cadres/candidates", headers=headers).json() == []
+    client.force_login(outsider)
+    page = client.get("/cadres/follow-ups/").content.decode()
+    assert "乡镇书记" not in page
+
+
 def test_the_portfolio_list_holds_nothing_of_other_subtrees(client, tree, outsider, a_plan):
     """County A's portfolio, its projects and their counts stay off the outsider's list."""
     client.force_login(outsider)
@@ -752,7 +816,8 @@ def test_every_api_operation_is_covered_by_the_matrix(client, tree, outsider):
                 .replace("{camp}", "{campaign_id}").replace("{port}", "{portfolio_id}")
                 .replace("{proj}", "{project_id}").replace("{running}", "{project_id}")
                 .replace("{listed}", "{project_id}").replace("{claim}", "{claim_id}")
-                .replace("{fu}", "{follow_up_id}").replace("{road}", "{roadshow_id}")
+                .replace("{fu}", "{follow_up_id}").replace("{cfu}", "{follow_up_id}")
+                .replace("{road}", "{roadshow_id}")
                 .replace("{insp}", "{inspection_id}").replace("{find}", "{finding_id}")
                 .replace("{re}", "{inspection_id}")
                 .replace("{rect}", "{rectification_id}"))
@@ -760,7 +825,9 @@ def test_every_api_operation_is_covered_by_the_matrix(client, tree, outsider):
     lists_checked_above = {("get", "/api/v1/me"), ("get", "/api/v1/assessment/plans"),
                            ("get", "/api/v1/surveys/campaigns"),
                            ("get", "/api/v1/projects/portfolios"),
-                           ("get", "/api/v1/projects/roadshows")}
+                           ("get", "/api/v1/projects/roadshows"),
+                           ("get", "/api/v1/cadres/candidates"),
+                           ("get", "/api/v1/cadres/follow-ups")}
     uncovered = ({(m, p) for m, p in operations if (m, p) not in covered}
                  - lists_checked_above - PUBLIC_OPERATIONS)
     assert not uncovered

@@ -15,6 +15,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
 from pacesetter.assessment.api import router as assessment_router
+from pacesetter.cadres.api import public_router as public_ballots_router
+from pacesetter.cadres.api import router as cadres_router
 from pacesetter.errors import ApplicationError
 from pacesetter.orgs.api import router as orgs_router
 from pacesetter.orgs.tokens import token_user
@@ -50,6 +52,8 @@ api.add_router("/surveys", surveys_router)
 api.add_router("/projects", projects_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/public/judges", public_judges_router)
+api.add_router("/cadres", cadres_router)
+api.add_router("/public/cadre", public_ballots_router)
 
 
 def _answer(request: HttpRequest, status: int, detail: str, **extra: Any) -> HttpResponse:

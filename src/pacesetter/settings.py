@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "pacesetter.surveys",
     "pacesetter.projects",
     "pacesetter.supervision",
+    "pacesetter.cadres",
     "pacesetter.notifications",
     "pacesetter.exports",
     "pacesetter.web",
@@ -131,6 +132,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE = {
     "supervision-escalate": {"task": "pacesetter.supervision.tasks.escalate_due",
                              "schedule": 24 * 60 * 60},
+    "cadres-lists-collect": {"task": "pacesetter.cadres.tasks.lists_collect",
+                             "schedule": 10 * 60},
 }
 
 AUTHENTICATION_BACKENDS = [

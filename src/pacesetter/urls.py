@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("pacesetter.surveys.urls")),
     path("", include("pacesetter.projects.urls")),
     path("", include("pacesetter.supervision.urls")),
+    path("", include("pacesetter.cadres.urls")),
     path("", include("pacesetter.notifications.urls")),
     path("", include("pacesetter.exports.urls")),
 ]

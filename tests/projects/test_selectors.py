@@ -1,5 +1,6 @@
 """What the projects' pages read: the battle map's rows and filters, the board, the review's
-ranking, the roadshow standings and the judge's sheet."""
+ranking, the roadshow standings and the judge's sheet; and what the leading cadres' lists are
+collected from: accepted projects and roadshow results with their responsible leader."""
 
 import datetime
 
@@ -293,3 +294,88 @@ def test_the_done_filter_leaves_terminated_projects_out(mixed, portfolio, provin
     done = selectors.portfolio_projects(actor=province_admin, portfolio=portfolio,
                                         filters=PortfolioFilters(health="done"))
     assert [r.project.title for r in done] == ["完成项目"]
+
+
+# --- the leading cadres' achievements, for their lists --------------------------------------------
+
+def _accepted(actor, portfolio, title, grade="excellent", **plan):
+    project = _project(actor, portfolio, title, [MilestoneData("验收", days(30))], **plan)
+    for step in ("submit", "approve", "start", "request_acceptance"):
+        project = services.project_step(actor=actor, project=project, step=step)
+    return services.project_step(actor=actor, project=project, step="accept", grade=grade)
+
+
+def test_accepted_projects_with_leader_are_dated_by_their_acceptance(
+        portfolio, province_admin, tree, django_assert_num_queries):
+    from pacesetter.audit.models import AuditEntry
+    from pacesetter.projects.models import Project
+
+    # given: two projects accepted with a grade and a leader, one without a leader, one of a
+    # leader still running, and one set accepted without the services (no audit entry)
+    first = _accepted(province_admin, portfolio, "红色物业", lead_unit=tree.county_a,
+                      leader=tree.person_a)
+    second = _accepted(province_admin, portfolio, "人才专员", grade="good",
+                       lead_unit=tree.county_b, leader=tree.person_b)
+    _accepted(province_admin, portfolio, "无责任领导", lead_unit=tree.county_b)
+    running = _project(province_admin, portfolio, "在建项目", [MilestoneData("一", days(9))],
+                       lead_unit=tree.county_b, leader=tree.person_b)
+    quiet = _project(province_admin, portfolio, "导入项目", [], lead_unit=tree.county_a,
+                     leader=tree.person_a)
+    Project.objects.filter(pk=quiet.pk).update(state=ProjectState.ACCEPTED, grade="pass")
+    Project.objects.filter(pk=first.pk).update(outstanding=True)  # a later change
+    # when
+    with django_assert_num_queries(1):
+        rows = [(p.title, p.grade, p.leader.name, p.leader.unit.name, p.accepted_at)
+                for p in selectors.accepted_projects_with_leader()]
+    # then: the acceptance is the audited step that moved the project to accepted
+    accepted_at = {p.pk: AuditEntry.objects.filter(
+        object_type="projects.project", object_id=str(p.pk), after__state="accepted").get().at
+        for p in (first, second)}
+    quiet.refresh_from_db()
+    assert sorted(rows, key=lambda r: r[0]) == sorted([
+        ("红色物业", "excellent", tree.person_a.name, tree.county_a.name, accepted_at[first.pk]),
+        ("人才专员", "good", tree.person_b.name, tree.county_b.name, accepted_at[second.pk]),
+        ("导入项目", "pass", tree.person_a.name, tree.county_a.name, quiet.updated_at),
+    ], key=lambda r: r[0])
+    assert running.pk not in {p.pk for p in selectors.accepted_projects_with_leader()}
+    assert selectors.project_path(first) == f"/projects/{first.pk}/"
+    # and ``since`` leaves out what was accepted before that day
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    assert not selectors.accepted_projects_with_leader(tomorrow).exists()
+    Project.objects.filter(pk=quiet.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(days=10))
+    week_ago = timezone.localdate() - datetime.timedelta(days=7)
+    assert {p.title for p in selectors.accepted_projects_with_leader(week_ago)} == {
+        "红色物业", "人才专员"}
+
+
+def test_roadshow_results_with_leader_are_the_standings_of_closed_roadshows(
+        portfolio, province_admin, tree):
+    # given: three projects presenting at a closed roadshow (one without a leader), and a
+    # project with a leader scored at a roadshow still live
+    led_a = _project(province_admin, portfolio, "甲", [], lead_unit=tree.county_a,
+                     leader=tree.person_a)
+    led_b = _project(province_admin, portfolio, "乙", [], lead_unit=tree.county_b,
+                     leader=tree.person_b)
+    unled = _project(province_admin, portfolio, "丙", [], lead_unit=tree.county_b)
+    for project in (led_a, led_b, unled):
+        services.project_step(actor=province_admin, project=project, step="submit")
+        services.project_step(actor=province_admin, project=project, step="approve")
+    closed = _scored_roadshow(province_admin, portfolio, tree.province, [led_a, led_b, unled],
+                              [[70, 90, 80], [72, 88, 84], [74, 86, 82]],
+                              held_on=days(-3))
+    live = services.roadshow_create(actor=province_admin, owner=tree.province,
+                                    portfolio=portfolio, title="未结束的路演", held_on=days(0),
+                                    criteria=RUBRIC)
+    services.presentations_set(actor=province_admin, roadshow=live, projects=[led_a])
+    # when
+    results = selectors.roadshow_results_with_leader()
+    # then: the led projects' results, ranked as the standings rank them
+    standings = {row.project.pk: row for row in selectors.roadshow_standings(closed).rows}
+    assert [(r.roadshow, r.project, r.leader, r.result, r.rank, r.of) for r in results] == [
+        (closed, led_b, tree.person_b, standings[led_b.pk].result, 1, 3),
+        (closed, led_a, tree.person_a, standings[led_a.pk].result, 3, 3)]
+    assert results[0].result == 88.0 and results[0].maximum == 100
+    assert results[0].presentation == standings[led_b.pk].presentation
+    assert results[0].path == f"/roadshows/{closed.pk}/"
+    assert selectors.roadshow_results_with_leader(days(-2)) == []

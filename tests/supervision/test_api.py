@@ -567,3 +567,42 @@ def test_the_figures_are_those_of_the_data(client, tree, inspection, inspector, 
     assert overall["by_category"] == {"基层组织建设": 1}
     assert call(client, county_admin, "get", "/figures",
                 unit=tree.county_b.pk).status_code == 404
+
+
+# --- findings attributed to a leading cadre ----------------------------------------------------
+
+def test_a_finding_is_attributed_to_a_cadre_of_its_unit_through_the_api(client, tree,
+                                                                      inspection, inspector):
+    url = f"/inspections/{inspection.pk}/findings"
+    answer = call(client, inspector, "post", url, {
+        "unit_id": tree.county_a.pk, "description": "信访积案化解不力",
+        "person_id": tree.person_a.pk})
+    assert answer.status_code == 201, answer.content
+    (row,) = answer.json()
+    assert (row["person_id"], row["person_name"]) == (tree.person_a.pk, tree.person_a.name)
+    assert Finding.objects.get().person == tree.person_a
+    listed = call(client, inspector, "get", f"{url}").json()["items"]
+    assert [(f["person_id"], f["person_name"]) for f in listed] == [
+        (tree.person_a.pk, tree.person_a.name)]
+    unattributed = call(client, inspector, "post", url, {
+        "unit_id": tree.county_a.pk, "description": "另一个问题"}).json()[0]
+    assert (unattributed["person_id"], unattributed["person_name"]) == (None, None)
+
+
+def test_a_cadre_of_another_unit_or_out_of_sight_is_refused_naming_person_id(
+        client, tree, inspection, inspector):
+    url = f"/inspections/{inspection.pk}/findings"
+    before = counts()
+    answer = call(client, inspector, "post", url, {
+        "unit_id": tree.county_a.pk, "description": "问题", "person_id": tree.person_b.pk})
+    assert answer.status_code == 422
+    assert set(errors_of(answer)) == {"person_id"}
+    assert tree.person_b.name in errors_of(answer)["person_id"]
+    answer = call(client, inspector, "post", url, {
+        "unit_id": tree.county_a.pk, "description": "问题", "person_id": 2**40})
+    assert answer.status_code == 422 and set(errors_of(answer)) == {"person_id"}
+    answer = call(client, inspector, "post", url, {"findings": [
+        {"unit_id": tree.county_b.pk, "description": "问题", "person_id": tree.person_b.pk},
+        {"unit_id": tree.county_a.pk, "description": "问题", "person_id": tree.person_b.pk}]})
+    assert [(e["row"], e["field"]) for e in answer.json()["errors"]] == [(2, "person_id")]
+    assert counts() == before

@@ -332,8 +332,8 @@ def test_the_plan_page_costs_the_same_queries_for_one_finding_or_many(
     with CaptureQueriesContext(connection) as one:
         client.get(url)
     services.findings_record(actor=inspector, inspection=inspection, rows=[
-        (FindingData(tree.county_b, f"问题{n}", "minor", categories[1],
-                     suggestions=["建议"]), [photo()]) for n in range(6)])
+        (FindingData(tree.county_b, f"问题{n}", "minor", categories[1], suggestions=["建议"],
+                     person=tree.person_b if n % 2 else None), [photo()]) for n in range(6)])
     with CaptureQueriesContext(connection) as seven:
         client.get(url)
     assert len(seven.captured_queries) == len(one.captured_queries)
@@ -475,6 +475,38 @@ def test_a_given_deadline_overrides_the_severitys(client, inspection, inspector,
         "unit": tree.county_a.pk, "severity": "serious", "description": "问题",
         "deadline": f"{days(5):%Y-%m-%d}"})
     assert Finding.objects.get().rectification.deadline == days(5)
+
+
+def test_a_finding_is_attributed_to_a_cadre_of_its_unit_by_name(client, inspection, inspector,
+                                                                  tree):
+    from tests.factories import PersonFactory
+
+    PersonFactory(unit=tree.county_b, name=tree.person_a.name)  # the same name elsewhere
+    client.force_login(inspector)
+    form = text_of(client.get(f"/inspections/{inspection.pk}/findings/new/"))
+    assert 'name="person"' in form and 'list="person-options"' in form
+    answer = client.post(f"/inspections/{inspection.pk}/findings/new/", {
+        "unit": tree.county_a.pk, "severity": "serious", "description": "信访积案化解不力",
+        "person": tree.person_a.name})
+    assert answer.status_code == 302
+    finding = Finding.objects.get()
+    assert finding.person == tree.person_a
+    page = text_of(client.get(f"/inspections/{inspection.pk}/"))
+    assert tree.person_a.name in page and 'class="tag attributed"' in page
+
+
+@pytest.mark.parametrize("typed", ["person_b", "nobody"])
+def test_a_cadre_not_of_the_findings_unit_is_refused_on_the_field(client, inspection,
+                                                                  inspector, tree, typed):
+    client.force_login(inspector)
+    name = tree.person_b.name if typed == "person_b" else "查无此人"
+    answer = client.post(f"/inspections/{inspection.pk}/findings/new/", {
+        "unit": tree.county_a.pk, "severity": "serious", "description": "问题",
+        "person": name})
+    assert answer.status_code == 422
+    assert answer.context["form"].errors["person"]
+    assert name in answer.context["form"].errors["person"][0]
+    assert not Finding.objects.exists() and not Rectification.objects.exists()
 
 
 @pytest.mark.parametrize(("changes", "message"), [

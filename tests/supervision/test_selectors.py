@@ -1,6 +1,10 @@
-"""Inspections started from the bottom of a ranking, and the figures of the closed loop."""
+"""Inspections started from the bottom of a ranking, the figures of the closed loop, and the
+findings attributed to leading cadres."""
+
+import datetime
 
 import pytest
+from django.utils import timezone
 
 from pacesetter.assessment import services as assessment_services
 from pacesetter.errors import NotFound, ValidationFailed
@@ -124,3 +128,34 @@ def test_a_rechecked_unit_sees_its_own_findings_only(rechecked, province_admin, 
         targets=[TargetData(tree.county_a), TargetData(tree.county_b)])
     items = selectors.recheck_items(actor=county_b_admin, recheck=recheck)
     assert [i.finding.number for i in items] == [3]
+
+
+# --- findings attributed to leading cadres, for their negative lists ---------------------------
+
+def test_findings_attributed_lists_those_with_a_cadre_oldest_first(
+        inspection, inspector, tree, django_assert_num_queries):
+    first, _none, second = services.findings_record(actor=inspector, inspection=inspection,
+                                                    rows=[
+        (FindingData(tree.county_a, "问题一", person=tree.person_a), []),
+        (FindingData(tree.county_a, "问题二"), []),
+        (FindingData(tree.county_b, "问题三", person=tree.person_b), [])])
+    Finding.objects.filter(pk=first.pk).update(
+        recorded_at=timezone.now() - datetime.timedelta(days=40))
+    with django_assert_num_queries(1):
+        rows = [(f.number, f.inspection.title, f.unit.name, f.person.name)
+                for f in selectors.findings_attributed()]
+    assert rows == [(1, inspection.title, tree.county_a.name, tree.person_a.name),
+                    (3, inspection.title, tree.county_b.name, tree.person_b.name)]
+    since = timezone.localdate() - datetime.timedelta(days=7)
+    assert list(selectors.findings_attributed(since)) == [second]
+
+
+def test_a_findings_page_is_its_place_on_the_inspections_page(client, inspection, inspector,
+                                                              tree):
+    finding = services.finding_record(actor=inspector, inspection=inspection, data=FindingData(
+        tree.county_b, "问题", person=tree.person_b))
+    path = selectors.finding_path(finding)
+    assert path == f"/inspections/{inspection.pk}/#finding-{finding.number}"
+    client.force_login(inspector)
+    page = client.get(path.split("#")[0]).content.decode()
+    assert f'id="finding-{finding.number}"' in page and tree.person_b.name in page

@@ -425,3 +425,32 @@ def test_the_same_problem_at_the_same_unit_is_not_recorded_twice(finding, inspec
     # the same words at another unit are another problem
     services.finding_record(actor=inspector, inspection=inspection, data=FindingData(
         tree.county_b, "部分村党组织“三会一课”记录不全"))
+
+
+# --- findings attributed to a leading cadre ----------------------------------------------------
+
+def test_a_finding_is_attributed_to_a_leading_cadre_of_its_unit(inspection, inspector, tree):
+    finding = services.finding_record(actor=inspector, inspection=inspection, data=FindingData(
+        tree.county_a, "信访积案化解不力", "serious", person=tree.person_a))
+    finding.refresh_from_db()
+    assert finding.person == tree.person_a
+    audit = AuditEntry.objects.get(object_type="supervision.finding")
+    assert audit.after["person"] == tree.person_a.pk
+
+
+def test_a_finding_is_not_attributed_to_someone_of_another_unit_or_gone(inspection, inspector,
+                                                                        tree):
+    from tests.factories import PersonFactory
+
+    gone = PersonFactory(unit=tree.county_a, name="离任干部", is_active=False)
+    below = PersonFactory(unit=tree.township_a1, name="镇党委书记")
+    with pytest.raises(ValidationFailed) as refused:
+        services.findings_record(actor=inspector, inspection=inspection, rows=[
+            (FindingData(tree.county_a, "问题一", person=tree.person_b), []),
+            (FindingData(tree.county_a, "问题二", person=gone), []),
+            (FindingData(tree.county_a, "问题三", person=below), []),
+            (FindingData(tree.county_b, "问题四", person=tree.person_b), [])])
+    assert [(e["row"], e["field"]) for e in refused.value.extra["errors"]] == [
+        (1, "person"), (2, "person"), (3, "person")]
+    assert tree.person_b.name in refused.value.extra["errors"][0]["message"]
+    assert not Finding.objects.exists() and not Rectification.objects.exists()

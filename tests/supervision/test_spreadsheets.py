@@ -10,7 +10,7 @@ import pytest
 from docx import Document
 from openpyxl import Workbook, load_workbook
 
-from pacesetter.supervision import imports, services
+from pacesetter.supervision import imports, services, spreadsheets
 from pacesetter.supervision.models import Finding, Rectification
 from pacesetter.supervision.services import FindingData
 from tests.supervision.conftest import TODAY, days
@@ -49,7 +49,7 @@ def test_the_template_names_the_columns_and_offers_this_inspections_lists(
     assert "问题清单模板" in unquote(answer["Content-Disposition"])
     workbook = load_workbook(io.BytesIO(content(answer)))
     sheet, options = workbook.worksheets[0], workbook.worksheets[1]
-    assert [c.value for c in sheet[1]] == HEADERS
+    assert [c.value for c in sheet[1]] == [*HEADERS, spreadsheets.column_label("person")]
     lists = {str(v.sqref).split(":")[0][0]: v.formula1
              for v in sheet.data_validations.dataValidation if v.type == "list"}
     assert set(lists) == {"A", "C", "D", "E"}  # unit, category, checklist item, severity
@@ -223,3 +223,54 @@ def test_the_bulletin_is_written_from_the_data(client, recorded, inspection, pro
     assert table[1][:3] == ["东营区", "1", "2"] and table[-1][:3] == ["合计", "2", "3"]
     assert document.styles["Normal"].element.rPr.rFonts.get(
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "宋体"
+
+
+# --- the leading cadre a finding is attributed to -------------------------------------------------
+
+def test_the_sheet_attributes_findings_to_cadres_of_their_units(inspection, inspector, tree):
+    from tests.factories import PersonFactory
+
+    namesake = PersonFactory(unit=tree.county_b, name=tree.person_a.name)
+    upload = sheet_bytes([
+        [tree.county_a.code, None, None, None, "严重", "信访积案化解不力", None, None,
+         tree.person_a.name],
+        [tree.county_b.code, None, None, None, "一般", "阵地建设不达标", None, None,
+         f"{namesake.name}（{tree.county_b.name}）"],
+        [tree.county_b.code, None, None, None, "一般", "无人担责", None, None, None],
+    ], headers=[*HEADERS, "责任领导干部"])
+    findings = imports.findings_import(actor=inspector, inspection=inspection, source=upload)
+    assert [f.person for f in findings] == [tree.person_a, namesake, None]
+
+
+def test_a_cadre_not_found_at_the_rows_unit_names_the_row_and_nothing_is_recorded(
+        inspection, inspector, tree):
+    from pacesetter.errors import ValidationFailed
+
+    upload = sheet_bytes([
+        [tree.county_a.code, None, None, None, "严重", "问题一", None, None, tree.person_a.name],
+        [tree.county_a.code, None, None, None, "严重", "问题二", None, None, tree.person_b.name],
+        [tree.county_b.code, None, None, None, "一般", "问题三", None, None, "查无此人"],
+    ], headers=[*HEADERS, "责任领导干部"])
+    with pytest.raises(ValidationFailed) as refused:
+        imports.findings_import(actor=inspector, inspection=inspection, source=upload)
+    assert [(e["row"], e["field"], e["column"]) for e in refused.value.extra["errors"]] == [
+        (3, "person", spreadsheets.column_label("person")),
+        (4, "person", spreadsheets.column_label("person"))]
+    assert tree.person_b.name in refused.value.extra["errors"][0]["message"]
+    assert not Finding.objects.exists()
+
+
+def test_the_findings_workbook_names_the_cadre_a_finding_is_attributed_to(
+        client, inspection, inspector, province_admin, tree):
+    from django.utils.translation import gettext
+
+    services.findings_record(actor=inspector, inspection=inspection, rows=[
+        (FindingData(tree.county_a, "信访积案化解不力", person=tree.person_a), []),
+        (FindingData(tree.county_b, "无人担责"), [])])
+    client.force_login(province_admin)
+    workbook = load_workbook(io.BytesIO(content(
+        client.get(f"/inspections/{inspection.pk}/findings.xlsx"))))
+    rows = [[c.value for c in row] for row in workbook.worksheets[0].iter_rows()]
+    column = rows[0].index(gettext("Attributed to"))
+    assert [row[column] for row in rows[1:]] == [
+        f"{tree.person_a.name} {tree.person_a.position}", None]

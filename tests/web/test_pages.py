@@ -224,8 +224,8 @@ def test_navigation_lists_only_built_areas(client, tree, reporter, county_admin)
     assert urls(reporter) == ["/", "/units/", "/people/", "/assessment/", "/surveys/",
                               "/portfolios/", "/roadshows/", "/inspections/", "/api/v1/docs"]
     assert urls(county_admin) == ["/", "/units/", "/people/", "/assessment/", "/surveys/",
-                                  "/portfolios/", "/roadshows/", "/inspections/", "/accounts/",
-                                  "/audit/", "/api/v1/docs"]
+                                  "/portfolios/", "/roadshows/", "/inspections/", "/cadres/",
+                                  "/accounts/", "/audit/", "/api/v1/docs"]
 
 
 def test_password_change_applies_the_password_rules(client, tree, county_admin):

@@ -468,12 +468,22 @@ class ListEntry(models.Model):
                               default=EntryStatus.REPORTED)
     reject_reason = models.CharField(_("reason for rejection"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
-                                    on_delete=models.PROTECT, related_name="+")
+                                    null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+",
+                                    help_text=_("Empty for an entry recorded automatically."))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"),
                                     null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    origin_type = models.CharField(
+        _("origin"), max_length=64, blank=True,
+        help_text=_("What the entry was collected from, e.g. projects.project or "
+                    "supervision.finding; empty for an entry recorded by hand."))
+    origin_id = models.PositiveBigIntegerField(_("origin id"), null=True, blank=True)
+    origin_label = models.CharField(_("origin label"), max_length=300, blank=True)
+    origin_url = models.CharField(_("origin link"), max_length=300, blank=True,
+                                  help_text=_("A path inside the site."))
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -491,10 +501,48 @@ class ListEntry(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status="rejected") | ~models.Q(reject_reason=""),
                 name="list_entry_rejection_has_reason"),
+            # Collected twice, an origin gives one entry per subject and list: a unit's entry
+            # (no person) counts as person 0, since NULLs never clash in a unique index.
+            models.UniqueConstraint(
+                F("origin_type"), F("origin_id"),
+                Coalesce(F("person"), Value(0), output_field=models.BigIntegerField()),
+                F("kind"), condition=models.Q(origin_id__isnull=False),
+                name="list_entry_origin_unique"),
         ]
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.get_kind_display()} · {self.date}"
+
+    @property
+    def automatic(self) -> bool:
+        """Collected from another area (``origin_*``) rather than recorded by someone."""
+        return self.recorded_by_id is None
+
+
+class ToleranceDecision(models.Model):
+    """A tolerance decision (容错认定, "三个区分开来") on a confirmed negative-list entry: the
+    failing is judged a good-faith error made while trying (in reform or innovation), so it
+    is exempt from deduction. Recorded once, with the reason and who approved it (a leader or
+    a body, e.g. "县委常委会 2026-05-12"); never changed afterwards."""
+
+    entry = models.OneToOneField(ListEntry, verbose_name=_("list entry"),
+                                 on_delete=models.PROTECT, related_name="tolerance")
+    reason = models.TextField(_("reason"), max_length=2000)
+    approver = models.CharField(
+        _("approved by"), max_length=200,
+        help_text=_("The leader or body who approved it, with the post or date, e.g. "
+                    "县委常委会 2026-05-12."))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        verbose_name = _("tolerance decision")
+        verbose_name_plural = _("tolerance decisions")
+
+    def __str__(self) -> str:
+        return f"{self.entry} · {self.approver}"
 
 
 class Attachment(models.Model):

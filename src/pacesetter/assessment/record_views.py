@@ -1,4 +1,5 @@
-"""Pages of the achievement and negative lists (实绩清单、负面表现清单) and of evidence files."""
+"""Pages of the achievement and negative lists (实绩清单、负面表现清单), tolerance decisions
+(容错认定) on their negative entries, and evidence files."""
 
 from __future__ import annotations
 
@@ -82,6 +83,8 @@ def _listing(request: HttpRequest, plan: AssessmentPlan, unit: Any) -> dict[str,
     for entry in page:
         entry.reviewable = (entry.status == EntryStatus.REPORTED
                             and records.may_confirm(request.user, entry.unit, plan))
+        entry.tolerable = (plan.status in records.OPEN_PLAN and records.tolerable(entry)
+                           and records.may_tolerate(request.user, entry, plan))
     counts = records.entry_counts(actor=request.user, plan=plan, unit=unit)
     return {
         "plan": plan, "unit": unit, "page_obj": page, "query_without_page": keep,
@@ -155,6 +158,29 @@ def entry_review(request: HttpRequest, entry_id: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Done."))
+    if entry.plan_id is None:
+        return _back(request, reverse("assessment:plan_list"))
+    return _back(request, reverse("assessment:plan_lists", args=[entry.plan_id]))
+
+
+@login_required
+@require_POST
+def entry_tolerance(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """Record a tolerance decision (容错认定) on a confirmed negative entry: the reason and who
+    approved it; the entry then counts under no deduction."""
+    entry = records.get_entry_in_scope(request.user, entry_id)
+    try:
+        records.tolerance_decide(actor=request.user, entry=entry,
+                                 reason=request.POST.get("reason", ""),
+                                 approver=request.POST.get("approver", ""))
+    except ApplicationError as error:
+        if error.status_code == 403:
+            raise
+        problems = [str(e["message"]) for e in error.extra.get("errors", [])]
+        messages.error(request, " ".join(problems) if problems else error.message)
+    else:
+        messages.success(request, _("The tolerance decision is recorded: the entry counts "
+                                    "under no deduction."))
     if entry.plan_id is None:
         return _back(request, reverse("assessment:plan_list"))
     return _back(request, reverse("assessment:plan_lists", args=[entry.plan_id]))

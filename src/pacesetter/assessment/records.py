@@ -9,7 +9,12 @@ Who does what:
 - the plan's administrators, or administrators of a unit above it, add entries that are
   *confirmed* at once, and confirm or reject (with a reason) the reported ones;
 - everyone who sees the unit sees its entries and their evidence; the plan's administrators
-  see every entry of the plan.
+  see every entry of the plan;
+- entries that flow in from other areas (a project accepted, a roadshow result, a finding of an
+  inspection, a published result) are collected by the system (``list_entry_from_origin``):
+  confirmed at once, linked to where they came from, and never collected twice;
+- those who confirm a unit's entries may record a tolerance decision (容错认定) on a confirmed
+  negative entry, once; the entry then counts under no deduction.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,6 +46,7 @@ from pacesetter.assessment.models import (
     RuleKind,
     Submission,
     SubmissionStatus,
+    ToleranceDecision,
 )
 from pacesetter.audit.models import AuditAction
 from pacesetter.audit.services import entry_record, snapshot
@@ -54,6 +60,10 @@ MAX_FILES = 10
 TEXT_LIMIT = 2000
 ENTRY_AUDIT_FIELDS = ("kind", "unit", "plan", "plan_indicator", "date", "text", "source",
                       "status", "reject_reason")
+ORIGIN_AUDIT_FIELDS = ("person", "origin_type", "origin_id", "origin_label", "origin_url")
+#: The longest an origin's label and link, and a tolerance decision's approver, may be.
+ORIGIN_LABEL_LIMIT = 300
+APPROVER_LIMIT = 200
 OPEN_PLAN = (PlanStatus.COLLECTING, PlanStatus.SCORING)
 ITEM_FOR_KIND = {EntryKind.ACHIEVEMENT: RuleKind.BONUS, EntryKind.NEGATIVE: RuleKind.DEDUCTION}
 
@@ -173,6 +183,24 @@ def may_add(actor: Any, unit: Unit, plan: AssessmentPlan | None = None) -> bool:
     return may_confirm(actor, unit, plan) or _may_report(actor, unit)
 
 
+def may_tolerate(actor: Any, entry: ListEntry, plan: AssessmentPlan | None = None) -> bool:
+    """Who records a tolerance decision on ``entry``: those who may confirm its entries
+    (``plan``: the entry's plan, when the caller has it loaded already), and for a cadre's
+    entry only organization departments over the unit, as for adding to a cadre's lists."""
+    if entry.person_id is not None and not scope.manage_scope(actor).contains(
+            entry.unit.path):
+        return False
+    return may_confirm(actor, entry.unit, plan if plan is not None else entry.plan)
+
+
+def tolerable(entry: ListEntry) -> bool:
+    """Whether a tolerance decision may still be recorded on ``entry``: a confirmed negative
+    entry without one (``entry.tolerance`` loaded, or a query)."""
+    if entry.kind != EntryKind.NEGATIVE or entry.status != EntryStatus.CONFIRMED:
+        return False
+    return not hasattr(entry, "tolerance")  # the reverse one-to-one raises when there is none
+
+
 def _require_open(plan: AssessmentPlan) -> None:
     if plan.status not in OPEN_PLAN:
         raise Conflict(_("The plan is %(status)s; its lists can change only while it collects "
@@ -180,8 +208,9 @@ def _require_open(plan: AssessmentPlan) -> None:
 
 
 def _audit(actor: Any, entry: ListEntry, before: dict[str, Any] | None,
-           files: Sequence[Attachment] = (), note: str = "") -> None:
-    after = snapshot(entry, ENTRY_AUDIT_FIELDS)
+           files: Sequence[Attachment] = (), note: str = "", *,
+           fields: Sequence[str] = ENTRY_AUDIT_FIELDS) -> None:
+    after = snapshot(entry, fields)
     if files:
         after["evidence"] = [a.original_name for a in files]
     entry_record(actor=actor, obj=entry, unit_path=entry.unit.path,
@@ -191,6 +220,29 @@ def _audit(actor: Any, entry: ListEntry, before: dict[str, Any] | None,
 
 # ---------------------------------------------------------------------------------------------
 # Writes
+
+
+def _entry_problems(*, unit: Unit, person: Person | None, kind: str, source: str,
+                    date: datetime.date, text: str) -> list[dict[str, str]]:
+    """What is wrong with an entry's fields, each named: the same for an entry recorded by a
+    user and one collected from another area."""
+    errors: list[dict[str, str]] = []
+    if kind not in EntryKind.values:
+        errors.append({"field": "kind", "message": _("Choose the achievement or the negative "
+                                                     "list.")})
+    if source not in EntrySource.values:
+        errors.append({"field": "source", "message": _("Choose a source from the list.")})
+    if not text:
+        errors.append({"field": "text", "message": _("Describe the entry.")})
+    elif len(text) > TEXT_LIMIT:
+        errors.append({"field": "text", "message": _("Use at most %(count)d characters.")
+                       % {"count": TEXT_LIMIT}})
+    if date > timezone.localdate():
+        errors.append({"field": "date", "message": _("The date cannot be in the future.")})
+    if person is not None and person.unit_id != unit.pk:
+        errors.append({"field": "person", "message": _("This person does not belong to the "
+                                                       "unit.")})
+    return errors
 
 
 @transaction.atomic
@@ -214,23 +266,9 @@ def list_entry_create(*, actor: Any, unit: Unit, kind: str, date: datetime.date,
                                  "add to a cadre's lists."))
     if not confirming and not _may_report(actor, unit):
         raise PermissionDenied(_("You may not add entries to this unit's lists."))
-    errors: list[dict[str, str]] = []
-    if kind not in EntryKind.values:
-        errors.append({"field": "kind", "message": _("Choose the achievement or the negative "
-                                                     "list.")})
-    if source not in EntrySource.values:
-        errors.append({"field": "source", "message": _("Choose a source from the list.")})
     text = (text or "").strip()
-    if not text:
-        errors.append({"field": "text", "message": _("Describe the entry.")})
-    elif len(text) > TEXT_LIMIT:
-        errors.append({"field": "text", "message": _("Use at most %(count)d characters.")
-                       % {"count": TEXT_LIMIT}})
-    if date > timezone.localdate():
-        errors.append({"field": "date", "message": _("The date cannot be in the future.")})
-    if person is not None and person.unit_id != unit.pk:
-        errors.append({"field": "person", "message": _("This person does not belong to the "
-                                                       "unit.")})
+    errors = _entry_problems(unit=unit, person=person, kind=kind, source=source, date=date,
+                             text=text)
     if plan is not None:
         plan = AssessmentPlan.objects.select_related("owner", "period").get(pk=plan.pk)
         _require_open(plan)
@@ -289,6 +327,129 @@ def list_entry_review(*, actor: Any, entry: ListEntry, confirm: bool, reason: st
     entry.save(update_fields=["status", "reject_reason", "reviewed_by", "reviewed_at"])
     _audit(actor, entry, before)
     return entry
+
+
+@transaction.atomic
+def tolerance_decide(*, actor: Any, entry: ListEntry, reason: str, approver: str
+                     ) -> ToleranceDecision:
+    """Record a tolerance decision (容错认定, "三个区分开来") on a confirmed negative entry: the
+    failing was a good-faith error made while trying, in reform or innovation, approved by
+    ``approver`` (the leader or body, e.g. "县委常委会 2026-05-12"). From then on the entry counts
+    under no deduction item (``count_into``) when its plan is scored again. Only those who
+    confirm the unit's entries decide, for a cadre's entry only organization departments over
+    the unit; a decision is made once and never changed. An entry of a plan changes only while
+    the plan is open, as its review does: after publication, a correction reopens it."""
+    entry = ListEntry.objects.select_for_update(of=("self",)).select_related(
+        "unit", "plan__owner", "plan__period").get(pk=entry.pk)
+    if not may_tolerate(actor, entry):
+        raise PermissionDenied(
+            _("Only organization departments over the cadre's unit may decide on a cadre's "
+              "entries.") if entry.person_id is not None else
+            _("Only the plan's administrators or those above the unit may decide on its "
+              "entries."))
+    if entry.kind != EntryKind.NEGATIVE or entry.status != EntryStatus.CONFIRMED:
+        raise Conflict(_("Only a confirmed entry of the negative list can be judged a "
+                         "tolerated error; this one is %(kind)s, %(status)s.")
+                       % {"kind": entry.get_kind_display(),
+                          "status": entry.get_status_display()})
+    if ToleranceDecision.objects.filter(entry=entry).exists():
+        raise Conflict(_("A tolerance decision on this entry has been recorded already; it "
+                         "cannot be changed."))
+    if entry.plan is not None:
+        _require_open(entry.plan)
+    reason, approver = (reason or "").strip(), " ".join((approver or "").split())
+    errors: list[dict[str, str]] = []
+    if not reason:
+        errors.append({"field": "reason", "message": _("Say why the failing is tolerated.")})
+    elif len(reason) > TEXT_LIMIT:
+        errors.append({"field": "reason", "message": _("Use at most %(count)d characters.")
+                       % {"count": TEXT_LIMIT}})
+    if not approver:
+        errors.append({"field": "approver", "message": _(
+            "Name the leader or body who approved it, e.g. 县委常委会 2026-05-12.")})
+    elif len(approver) > APPROVER_LIMIT:
+        errors.append({"field": "approver", "message": _("Use at most %(count)d characters.")
+                       % {"count": APPROVER_LIMIT}})
+    if errors:
+        raise ValidationFailed(_("Nothing was saved: %(count)d fields are wrong.")
+                               % {"count": len(errors)}, extra={"errors": errors})
+    decision = ToleranceDecision(entry=entry, reason=reason, approver=approver,
+                                 decided_by=actor)
+    full_clean_or_fail(decision, exclude=["entry"])
+    decision.save()
+    entry_record(actor=actor, obj=decision, unit_path=entry.unit.path,
+                 action=AuditAction.CREATE,
+                 after={"entry": entry.pk, "person": entry.person_id, "text": entry.text,
+                        "reason": reason, "approver": approver})
+    return decision
+
+
+def _origin_problems(*, unit: Unit, person: Person | None, kind: str, source: str,
+                     date: datetime.date, text: str, origin_type: str, origin_id: Any,
+                     origin_label: str, origin_url: str) -> list[dict[str, str]]:
+    errors = _entry_problems(unit=unit, person=person, kind=kind, source=source, date=date,
+                             text=text)
+    if not origin_type or len(origin_type) > 64:
+        errors.append({"field": "origin_type", "message": _("Name what the entry comes "
+                                                            "from.")})
+    if not isinstance(origin_id, int) or isinstance(origin_id, bool) or origin_id <= 0:
+        errors.append({"field": "origin_id", "message": _("Give the id of what the entry "
+                                                          "comes from.")})
+    if len(origin_label) > ORIGIN_LABEL_LIMIT:
+        errors.append({"field": "origin_label", "message": _("Use at most %(count)d "
+                                                             "characters.")
+                       % {"count": ORIGIN_LABEL_LIMIT}})
+    if origin_url and (len(origin_url) > ORIGIN_LABEL_LIMIT or not origin_url.startswith("/")
+                       or origin_url.startswith("//") or "\\" in origin_url
+                       or any(c.isspace() for c in origin_url)):
+        errors.append({"field": "origin_url", "message": _("The link must be a path inside "
+                                                           "the site.")})
+    return errors
+
+
+@transaction.atomic
+def list_entry_from_origin(*, unit: Unit, person: Person | None, kind: str, source: str,
+                           date: datetime.date, text: str, origin_type: str, origin_id: int,
+                           origin_label: str = "", origin_url: str = ""
+                           ) -> tuple[ListEntry, bool]:
+    """Collect an entry that flows in from another area: a unit's (``person`` None) or a
+    leading cadre's of ``unit``, confirmed at once, recorded by no one (the audit log names
+    the system), linked to its origin (``origin_type`` such as "projects.project" or
+    "supervision.finding", ``origin_id``; ``origin_label`` is what the link reads,
+    ``origin_url`` a path inside the site). Idempotent: an origin gives one entry per subject
+    and list, so collecting again returns ``(the entry, False)``, also when two collections
+    cross (the database's unique index decides); a new entry returns ``(entry, True)``."""
+    text = (text or "").strip()
+    origin_type, origin_label = (origin_type or "").strip(), (origin_label or "").strip()
+    origin_url = (origin_url or "").strip()
+    errors = _origin_problems(unit=unit, person=person, kind=kind, source=source, date=date,
+                              text=text, origin_type=origin_type, origin_id=origin_id,
+                              origin_label=origin_label, origin_url=origin_url)
+    if errors:
+        raise ValidationFailed(_("Nothing was saved: %(count)d fields are wrong.")
+                               % {"count": len(errors)}, extra={"errors": errors})
+    same = ListEntry.objects.filter(origin_type=origin_type, origin_id=origin_id,
+                                    person=person, kind=kind)
+    found = same.first()
+    if found is not None:
+        return found, False
+    entry = ListEntry(kind=kind, unit=unit, person=person, date=date, text=text,
+                      source=source, recorded_by=None, status=EntryStatus.CONFIRMED,
+                      reviewed_at=timezone.now(), origin_type=origin_type,
+                      origin_id=origin_id, origin_label=origin_label, origin_url=origin_url)
+    # the origin's uniqueness is the unique index's to decide, in the savepoint below
+    full_clean_or_fail(entry, exclude=["origin_id"])
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        found = same.first()
+        if found is None:
+            raise
+        return found, False
+    _audit(None, entry, None, note=_("Collected automatically"),
+           fields=(*ENTRY_AUDIT_FIELDS, *ORIGIN_AUDIT_FIELDS))
+    return entry, True
 
 
 def _values_open(actor: Any, plan: AssessmentPlan, unit: Unit) -> bool:
@@ -367,7 +528,7 @@ def entries(*, actor: Any, plan: AssessmentPlan | None = None, unit: Unit | None
     those of the actor's subtree otherwise, and of cadres only where the actor administers
     the organization department."""
     rows = ListEntry.objects.select_related("unit", "person", "plan_indicator__indicator",
-                                            "recorded_by", "reviewed_by")
+                                            "recorded_by", "reviewed_by", "tolerance")
     if plan is not None:
         rows = rows.filter(plan=plan)
     if plan is None or not access.can_run(actor, plan):
@@ -450,14 +611,16 @@ def count_into(plan: AssessmentPlan, unit_ids: np.ndarray,
     """Put into ``matrix`` (rows: the subjects of ``unit_ids``, unit or person ids as
     ``subject`` says, in the order the plan is scored; columns: ``items``) the number of each
     subject's confirmed entries under every list-sourced item, in place of any reported
-    figure (0 where there is none). One grouped query; returns ``matrix``."""
+    figure (0 where there is none). An entry judged a tolerated error (``ToleranceDecision``)
+    counts for nothing. One grouped query; returns ``matrix``."""
     columns = {item.pk: j for j, item in enumerate(items)
                if scoring.from_lists(item.rule_kind, item.rule)}
     if not columns:
         return matrix
     matrix[:, list(columns.values())] = 0.0
     rows = list(ListEntry.objects.filter(
-        plan=plan, status=EntryStatus.CONFIRMED, plan_indicator_id__in=list(columns))
+        plan=plan, status=EntryStatus.CONFIRMED, plan_indicator_id__in=list(columns),
+        tolerance__isnull=True)
         .values_list(subject, "plan_indicator_id").annotate(n=Count("pk")).order_by())
     if not rows:
         return matrix

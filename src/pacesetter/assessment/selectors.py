@@ -17,14 +17,17 @@ from django.db.models import (
 )
 from django.utils.translation import gettext as _
 
-from pacesetter.assessment import access, explain
+from pacesetter.assessment import access, explain, records
 from pacesetter.assessment.models import (
     AreaResult,
     AssessmentPlan,
     Indicator,
     IndicatorValue,
+    ListEntry,
     PlanIndicator,
+    PlanUnit,
     ResultVersion,
+    SubjectKind,
     Submission,
     SubmissionStatus,
     UnitResult,
@@ -332,3 +335,59 @@ def completeness_rows(*, actor: Any, plan: AssessmentPlan, status: str = "",
 def reminders_last(*, plan: AssessmentPlan, unit_ids: list[int]) -> dict[int, Any]:
     """When each of ``unit_ids`` was last reminded to report for the plan."""
     return notification_selectors.reminders_last(topic=reminder_topic(plan), unit_ids=unit_ids)
+
+
+# Reads for the cadre assessment beside the plans (the ``cadres`` app).
+
+def plan_in_scope(*, actor: Any, plan_id: Any, for_write: bool = False) -> AssessmentPlan:
+    return access.get_plan_in_scope(actor, plan_id, for_write=for_write)
+
+
+def can_run(*, actor: Any, plan: AssessmentPlan) -> bool:
+    return access.can_run(actor, plan)
+
+
+def plan_subjects(*, plan: AssessmentPlan) -> QuerySet[PlanUnit]:
+    """A plan's assessed subjects (for a plan of cadres, each with the person)."""
+    return PlanUnit.objects.filter(plan=plan).select_related("unit", "person").order_by(
+        "unit__path", "ranking_group", "person__name")
+
+
+def plan_codes(*, plan: AssessmentPlan) -> dict[str, str]:
+    """The codes of the plan's indicators and their scoring rules, in the plan's order."""
+    return {pi.indicator.code: pi.rule_kind for pi in PlanIndicator.objects.filter(
+        plan=plan).select_related("indicator").order_by("sort_order", "pk")}
+
+
+def plan_weights(*, plan: AssessmentPlan) -> dict[str, float]:
+    """The weights (%) of the plan's indicators, by code."""
+    return {code: float(weight) for code, weight in PlanIndicator.objects.filter(
+        plan=plan).values_list("indicator__code", "weight")}
+
+
+def latest_published(*, plan: AssessmentPlan) -> ResultVersion | None:
+    return plan.versions.filter(is_published=True).order_by("-number").first()
+
+
+def version_results(*, version: ResultVersion) -> QuerySet[UnitResult]:
+    """All of a version's results, for the plan's own follow-ups (no reader's scope)."""
+    return version.results.select_related("unit", "person").order_by("rank", "unit__code")
+
+
+def cadre_plans(*, actor: Any) -> QuerySet[AssessmentPlan]:
+    return plan_list(actor=actor).filter(subject_kind=SubjectKind.CADRE)
+
+
+def cadre_results(*, person: Person) -> QuerySet[UnitResult]:
+    """A cadre's published results in every plan, oldest first. The versions are found first
+    (few), so that the results are read through their (version, unit, person) index."""
+    versions = ResultVersion.objects.filter(plan__subject_kind=SubjectKind.CADRE,
+                                            is_published=True)
+    return (UnitResult.objects.filter(version__in=versions, person=person)
+            .select_related("version__plan__period", "unit")
+            .order_by("version__plan__period__start", "version__published_at"))
+
+
+def person_entries(*, actor: Any, person: Person) -> QuerySet[ListEntry]:
+    """A cadre's achievement and negative list entries the actor may read."""
+    return records.entries(actor=actor).filter(person=person)

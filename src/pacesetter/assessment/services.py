@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 from django.db import connection, models, transaction
 from django.db.models import Exists, Max, OuterRef, QuerySet, Value
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +38,8 @@ from pacesetter.assessment.models import (
     UnitResult,
     WeightMethod,
 )
+from pacesetter.assessment.records import list_entry_from_origin as list_entry_from_origin
+from pacesetter.assessment.records import tolerance_decide as tolerance_decide
 from pacesetter.assessment.selectors import NOT_SUBMITTED, reminder_topic
 from pacesetter.audit.models import AuditAction
 from pacesetter.audit.services import entry_record, snapshot
@@ -1044,6 +1047,12 @@ def plan_score(*, actor: Any, plan: AssessmentPlan) -> ResultVersion:
     return version
 
 
+version_published = Signal()
+"""Sent inside the transaction that publishes a version (``actor``, ``version``): what other
+areas derive from published results (a cadre's follow-ups and list entries) is written with
+them or not at all."""
+
+
 @transaction.atomic
 def plan_publish(*, actor: Any, plan: AssessmentPlan, note: str = "") -> ResultVersion:
     """Publish the latest draft version; from then on it never changes."""
@@ -1062,6 +1071,7 @@ def plan_publish(*, actor: Any, plan: AssessmentPlan, note: str = "") -> ResultV
                 % {"number": version.number})
     version.refresh_from_db()
     _notify_published(actor, plan, version)
+    version_published.send(sender=ResultVersion, actor=actor, version=version)
     return version
 
 

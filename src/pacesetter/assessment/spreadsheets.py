@@ -40,6 +40,7 @@ from pacesetter.assessment.models import (
     EntrySource,
     EntryStatus,
     IndicatorValue,
+    ListEntry,
     ListMark,
     PlanIndicator,
     ResultVersion,
@@ -486,6 +487,16 @@ def submissions_file(*, actor: Any, plan: AssessmentPlan) -> IO[bytes]:
     return workbook_file(workbook)
 
 
+def _tolerance_text(entry: ListEntry) -> str | None:
+    """A tolerance decision in one cell: who approved it, when it was recorded, why."""
+    decision = getattr(entry, "tolerance", None)
+    if decision is None:
+        return None
+    return _("%(approver)s, %(date)s: %(reason)s") % {
+        "approver": decision.approver, "date": f"{_local(decision.decided_at):%Y-%m-%d}",
+        "reason": decision.reason}
+
+
 def lists_file(*, actor: Any, plan: AssessmentPlan, kind: str | None = None,
                status: str | None = None) -> IO[bytes]:
     """The plan's list entries the lists page shows the actor, one row each."""
@@ -497,7 +508,8 @@ def lists_file(*, actor: Any, plan: AssessmentPlan, kind: str | None = None,
     sheet.freeze_panes = "C2"
     labels = [_("Unit code"), _("Unit"), _("Kind of entry"), _("Date"), _("Source"),
               _("Counts under"), _("Status"), _("Description"), _("Reason for rejection"),
-              _("Recorded by"), _("Recorded at"), _("Evidence files")]
+              _("Recorded by"), _("Recorded at"), _("Evidence files"), _("Tolerance decision"),
+              _("Origin")]
     sheet.append(_header_cells(sheet, [(str(label), VALUE_FILL) for label in labels]))
     for entry in rows.iterator(chunk_size=CHUNK):
         item = entry.plan_indicator
@@ -506,6 +518,8 @@ def lists_file(*, actor: Any, plan: AssessmentPlan, kind: str | None = None,
             entry.date, str(sources.get(entry.source, entry.source)),
             f"{item.indicator.code} {item.indicator.name}" if item else None,
             str(statuses.get(entry.status, entry.status)), entry.text,
-            entry.reject_reason or None, entry.recorded_by.get_username(),
-            _local(entry.recorded_at), entry.files]))
+            entry.reject_reason or None,
+            entry.recorded_by.get_username() if entry.recorded_by else _("Recorded automatically"),
+            _local(entry.recorded_at), entry.files, _tolerance_text(entry),
+            entry.origin_label or entry.origin_url or None]))
     return workbook_file(workbook)

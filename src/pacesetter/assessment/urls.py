@@ -51,6 +51,8 @@ urlpatterns = [
          name="unit_lists"),
     path("assessment/lists/<int:entry_id>/review/", record_views.entry_review,
          name="entry_review"),
+    path("assessment/lists/<int:entry_id>/tolerance/", record_views.entry_tolerance,
+         name="entry_tolerance"),
     path("assessment/evidence/<int:attachment_id>/", record_views.evidence_download,
          name="evidence_download"),
     path("assessment/evidence/<int:attachment_id>/delete/", record_views.evidence_delete,

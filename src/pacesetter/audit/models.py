@@ -27,6 +27,7 @@ class AuditAction(models.TextChoices):
     CREATE = "create", _("Created")
     UPDATE = "update", _("Updated")
     DELETE = "delete", _("Deleted")
+    VIEW = "view", _("Viewed")
 
 
 class AuditEntry(models.Model):

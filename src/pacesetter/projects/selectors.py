@@ -1,4 +1,6 @@
-"""Every read of projects, filtered by the caller's scope (``access``)."""
+"""Every read of projects, filtered by the caller's scope (``access``); and, for the system
+that collects the leading cadres' achievement lists, the accepted projects and the roadshow
+results of the projects' responsible leaders."""
 
 from __future__ import annotations
 
@@ -8,9 +10,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db.models import Max, Q
+from django.db.models import CharField, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast, Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
+from pacesetter.audit.models import AuditEntry
 from pacesetter.engine import rank as engine_rank
 from pacesetter.orgs import scope
 from pacesetter.orgs.models import Person, Unit
@@ -576,8 +581,94 @@ def panel_verdict(project: Project) -> PanelVerdict | None:
         return None
     standings = roadshow_standings(roadshow)
     row = next(r for r in standings.rows if r.project.pk == project.pk)
-    order = list(Grade.values)  # best first
-    grade = max(row.grades, key=lambda g: (row.grades[g], order.index(g)), default="")
     return PanelVerdict(roadshow=roadshow, result=row.result, rank=row.rank,
-                        of=sum(1 for r in standings.rows if r.rank), grade=grade,
-                        grades=row.grades)
+                        of=sum(1 for r in standings.rows if r.rank),
+                        grade=_panel_grade(row.grades), grades=row.grades)
+
+
+def _panel_grade(grades: dict[str, int]) -> str:
+    """The grade most judges gave ("" when none did); on a tie the lower one."""
+    order = list(Grade.values)  # best first
+    return max(grades, key=lambda g: (grades[g], order.index(g)), default="")
+
+
+# ---------------------------------------------------------------------------------------------
+# the leading cadres' achievements (read by the system that collects their lists, unscoped)
+
+
+def accepted_projects_with_leader(since: datetime.date | None = None) -> QuerySet[Project]:
+    """Projects accepted with a grade (验收等次) that have a responsible leader, oldest
+    acceptance first, each annotated with ``accepted_at``: when the acceptance step was taken.
+    A project keeps no date of its own for it, so it is read from the audit log (the update
+    that moved it to accepted, which ``services.project_step`` writes), else the project's
+    ``updated_at`` (a project accepted before the log, or loaded without the services; a later
+    recognition moves that date). ``since``: accepted on or after that local day. Not scoped
+    to a reader: whoever reads the cadres' lists is scoped there. The page of each is
+    ``project_path``."""
+    acceptance = AuditEntry.objects.filter(
+        object_type=Project._meta.label_lower,
+        object_id=Cast(OuterRef("pk"), output_field=CharField()),
+        after__state=ProjectState.ACCEPTED).order_by("-at").values("at")[:1]
+    projects = (Project.objects.filter(state=ProjectState.ACCEPTED, leader__isnull=False)
+                .exclude(grade="")
+                .annotate(accepted_at=Coalesce(Subquery(acceptance), F("updated_at"))))
+    if since is not None:
+        projects = projects.filter(accepted_at__gte=timezone.make_aware(
+            datetime.datetime.combine(since, datetime.time.min)))
+    return projects.select_related("portfolio__owner", "lead_unit", "leader__unit").order_by(
+        "accepted_at", "pk")
+
+
+def project_path(project: Project) -> str:
+    """A project's page (``projects:project`` with the project's id)."""
+    return reverse("projects:project", args=[project.pk])
+
+
+@dataclass(frozen=True)
+class RoadshowResult:
+    """A presentation's final result at a closed roadshow, as ``roadshow_standings`` ranks it
+    (the judges' trimmed means per group, combined by the groups' weights), with the
+    presenting project's responsible leader."""
+
+    roadshow: Roadshow
+    presentation: Presentation
+    project: Project
+    leader: Person
+    result: float
+    maximum: float  # the rubric's total points
+    rank: int  # 1 = best, ties share
+    of: int  # how many presentations were ranked
+    grade: str  # the grade most judges gave, "" when none did
+
+    @property
+    def path(self) -> str:
+        """Where the result is shown: the roadshow's page (``projects:roadshow``)."""
+        return reverse("projects:roadshow", args=[self.roadshow.pk])
+
+
+def roadshow_results_with_leader(since: datetime.date | None = None) -> list[RoadshowResult]:
+    """The scored presentations of closed roadshows (held on or after ``since`` when given)
+    whose project has a responsible leader, with their final result and rank, oldest roadshow
+    first and in rank order. A roadshow is final once closed (closing it closes every
+    presentation). One query for the roadshows, ``roadshow_standings``' four for each, one for
+    the leaders."""
+    roadshows = Roadshow.objects.filter(
+        state=RoadshowState.CLOSED,
+        pk__in=Presentation.objects.filter(project__leader__isnull=False).values("roadshow"))
+    if since is not None:
+        roadshows = roadshows.filter(held_on__gte=since)
+    every = [roadshow_standings(roadshow) for roadshow in roadshows.order_by("held_on", "pk")]
+    leaders = Person.objects.select_related("unit").in_bulk(
+        {row.project.leader_id for standings in every for row in standings.rows
+         if row.project.leader_id is not None and row.result is not None})
+    results = []
+    for standings in every:
+        ranked = sum(1 for row in standings.rows if row.rank)
+        results.extend(
+            RoadshowResult(roadshow=standings.roadshow, presentation=row.presentation,
+                           project=row.project, leader=leaders[row.project.leader_id],
+                           result=row.result, maximum=standings.maximum, rank=row.rank,
+                           of=ranked, grade=_panel_grade(row.grades))
+            for row in standings.ranked
+            if row.result is not None and row.project.leader_id in leaders)
+    return results

@@ -70,6 +70,7 @@ router = Router(tags=["supervision"])
 #: The services name a field by the model's name, the API by the id the client sends.
 API_FIELDS = {"unit": "unit_id", "category": "category_id",
               "checklist_item": "checklist_item_id", "responsible": "responsible_id",
+              "person": "person_id",
               "lead_unit": "lead_unit_id", "assisting_units": "assisting_unit_ids",
               "rechecks": "rechecks_id", "leader": "leader_id", "members": "member_ids"}
 
@@ -207,7 +208,7 @@ def category_list(request: HttpRequest, filters: Query[CategoryFilter]) -> Any:
 
 def _findings(queryset: QuerySet[Finding]) -> QuerySet[Finding]:
     return queryset.select_related("unit", "category", "checklist_item", "rectification",
-                                   "inspection").prefetch_related(
+                                   "inspection", "person").prefetch_related(
         "suggestions", Prefetch("evidence", queryset=Evidence.objects.select_related(
             "finding")))
 
@@ -284,7 +285,8 @@ def _finding_data(actor: Any, inspection: Inspection,
     items = ChecklistItem.objects.filter(inspection=inspection).in_bulk(
         [f.checklist_item_id for _n, f in rows if f.checklist_item_id])
     people = scope.people_in_scope(actor).in_bulk(
-        [f.responsible_id for _n, f in rows if f.responsible_id])
+        [f.responsible_id for _n, f in rows if f.responsible_id]
+        + [f.person_id for _n, f in rows if f.person_id])
     errors: list[dict[str, Any]] = []
     data: list[FindingData] = []
     for number, f in rows:
@@ -294,6 +296,8 @@ def _finding_data(actor: Any, inspection: Inspection,
                    "checklist_item_id": f.checklist_item_id and f.checklist_item_id not in items
                    and _("Choose an item of this inspection's checklist."),
                    "responsible_id": f.responsible_id and f.responsible_id not in people
+                   and _("Person not found."),
+                   "person_id": f.person_id and f.person_id not in people
                    and _("Person not found.")}
         row = {} if number is None else {"row": number}
         errors.extend({**row, "field": k, "message": m} for k, m in missing.items() if m)
@@ -303,7 +307,8 @@ def _finding_data(actor: Any, inspection: Inspection,
                 category=categories.get(f.category_id) if f.category_id else None,
                 checklist_item=items.get(f.checklist_item_id) if f.checklist_item_id else None,
                 suggestions=list(f.suggestions), deadline=f.deadline,
-                responsible=people.get(f.responsible_id) if f.responsible_id else None))
+                responsible=people.get(f.responsible_id) if f.responsible_id else None,
+                person=people.get(f.person_id) if f.person_id else None))
     if errors:
         raise ValidationFailed(_("Please correct the findings below: nothing was recorded.")
                                if any("row" in e for e in errors)

@@ -6,7 +6,6 @@ closing line that asks for the rectification."""
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 from typing import IO, Any
 
@@ -20,18 +19,9 @@ from docx.shared import Cm, Pt
 
 from pacesetter.supervision.models import Finding, Inspection, InspectionTarget
 from pacesetter.supervision.selectors import Figures, RecheckItem, recheck_figures
-from pacesetter.word import east_asian_font
+from pacesetter.word import east_asian_font, xml_text
 
-#: Characters XML 1.0 refuses (python-docx raises on them): control characters but tab and
-#: newlines, lone surrogates, U+FFFE and U+FFFF.
-XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 CHINESE_ORDINALS = "一二三四五六七八九十"
-
-
-def xml_text(value: Any) -> str:
-    """``value`` as text fit for a Word file."""
-    text = "" if value is None else str(value)
-    return XML_ILLEGAL.sub("", text.replace("\x0b", "\n"))
 
 
 def rate(value: float | None) -> str:

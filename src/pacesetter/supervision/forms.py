@@ -117,23 +117,46 @@ class Resolver:
                               % {"text": text})
         raise LookupError(str(self.missing_unit) % {"text": text})
 
-    def person(self, text: str) -> Person | None:
-        """The person typed, or ``None`` for nothing typed."""
+    def person(self, text: str, *, unit: Unit | None = None) -> Person | None:
+        """The person typed, or ``None`` for nothing typed; with ``unit``, one of that unit's
+        people only (a leading cadre a finding is attributed to)."""
         text = text.strip()
         if not text:
             return None
-        match = PERSON_LABEL.match(text)
-        name, unit_name = (match["name"], match["unit"]) if match else (text, "")
+        name, unit_name = split_person_label(text)
         people = org_selectors.person_list(actor=self.actor, search=name).filter(
             name=name, is_active=True)
         if unit_name:
             people = people.filter(unit__name=unit_name)
-        found = list(people[:2])
+        if unit is not None:
+            people = people.filter(unit=unit)
+        return self.person_among(text, list(people[:2]), unit=unit)
+
+    def person_among(self, text: str, people: Sequence[Person], *,
+                     unit: Unit | None = None) -> Person | None:
+        """The person typed, among ``people`` (loaded beforehand, each with its unit: the
+        findings workbook reads many rows against the people of a few units), or ``None``
+        for nothing typed. ``unit`` words the message when no one matches."""
+        text = text.strip()
+        if not text:
+            return None
+        name, unit_name = split_person_label(text)
+        found = [p for p in people if p.name == name and p.is_active
+                 and (not unit_name or p.unit.name == unit_name)]
         if len(found) == 1:
             return found[0]
         if found:
             raise LookupError(str(self.ambiguous_person) % {"text": text})
+        if unit is not None:
+            raise LookupError(_("No one called “%(text)s” at %(unit)s that you can see.")
+                              % {"text": text, "unit": unit.name})
         raise LookupError(_("No one called “%(text)s” that you can see.") % {"text": text})
+
+
+def split_person_label(text: str) -> tuple[str, str]:
+    """A person as typed: ``name`` or ``name（unit）``, as (name, unit name or "")."""
+    match = PERSON_LABEL.match(text.strip())
+    return (match["name"], match["unit"]) if match else (text.strip(), "")
 
 
 MISSING_UNDER_ORGANIZER = gettext_lazy("No unit “%(text)s” under the organizer that you can "
@@ -395,9 +418,16 @@ class FindingForm(forms.Form):
         widget=_date_input(),
         help_text=gettext_lazy("Leave empty to set it by the severity: serious 15 days, "
                                "moderate 30, minor 60."))
+    person = forms.CharField(
+        label=gettext_lazy("Attributed to (leading cadre)"), max_length=240, required=False,
+        help_text=gettext_lazy("A leading cadre of the unit the problem is attributed to, by "
+                               "name; it then counts on the cadre's negative list. Leave "
+                               "empty when no one is named."))
 
     def __init__(self, *args: Any, inspection: Inspection, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["person"].widget.attrs.update({"autocomplete": "off",
+                                                   "list": "person-options"})
         self.fields["unit"].queryset = Unit.objects.filter(
             inspection_targets__inspection=inspection).order_by("inspection_targets__position")
         self.fields["category"].queryset = FindingCategory.objects.filter(

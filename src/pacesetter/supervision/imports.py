@@ -1,10 +1,11 @@
 """The findings workbook of an inspection team, recorded all or none.
 
 Each row is read against the inspection (its target units by code or name, the organizer's
-categories, the checklist's numbers, the severities, a date) and then against the rules of a
-finding (``services.finding_problems``); every bad row is named by its Excel row number and
-column, and nothing is recorded unless every row is good. The recording itself is
-``services.findings_record``.
+categories, the checklist's numbers, the severities, a date, the leading cadre a finding is
+attributed to among the unit's people, as the pages resolve a typed name: ``forms.Resolver``)
+and then against the rules of a finding (``services.finding_problems``); every bad row is
+named by its Excel row number and column, and nothing is recorded unless every row is good.
+The recording itself is ``services.findings_record``.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel
 
 from pacesetter.errors import Conflict, PermissionDenied, ValidationFailed
-from pacesetter.supervision import access, services, spreadsheets
+from pacesetter.orgs import selectors as org_selectors
+from pacesetter.supervision import access, forms, services, spreadsheets
 from pacesetter.supervision.models import (
     Finding,
     FindingCategory,
@@ -35,9 +37,10 @@ COLUMN_OF = {"unit": "unit_code", "checklist_item": "item", "files": "descriptio
 
 
 class _Lookup:
-    """The inspection's targets, categories and checklist, loaded once."""
+    """The inspection's targets, categories, checklist and the people of its target units
+    (those the actor sees), loaded once."""
 
-    def __init__(self, inspection: Inspection) -> None:
+    def __init__(self, actor: Any, inspection: Inspection) -> None:
         targets = InspectionTarget.objects.filter(inspection=inspection).select_related("unit")
         self.by_code = {t.unit.code: t.unit for t in targets}
         self.by_name: dict[str, list[Any]] = {}
@@ -48,6 +51,11 @@ class _Lookup:
             owner_id=inspection.owner_id, is_active=True)}
         self.items = {i.code: i for i in inspection.checklist.all()}
         self.severities = spreadsheets.severity_aliases()
+        self.resolver = forms.Resolver(actor=actor, owner=inspection.owner)
+        self.people: dict[int, list[Any]] = {}
+        for person in org_selectors.person_list(actor=actor).filter(
+                unit_id__in=self.target_ids, is_active=True):
+            self.people.setdefault(person.unit_id, []).append(person)
 
 
 def findings_import(*, actor: Any, inspection: Inspection, source: IO[bytes]
@@ -61,7 +69,7 @@ def findings_import(*, actor: Any, inspection: Inspection, source: IO[bytes]
     rows = spreadsheets.read_finding_rows(source)
     if not rows:
         raise ValidationFailed(_("The workbook has no findings below its header row."))
-    lookup = _Lookup(inspection)
+    lookup = _Lookup(actor, inspection)
     parsed: list[tuple[int, FindingData]] = []
     errors: list[dict[str, Any]] = []
     for row in rows:
@@ -122,11 +130,18 @@ def _finding_of(row: spreadsheets.FindingRow, lookup: _Lookup
             "value": row.deadline}
     if not row.description:
         problems["description"] = _("Describe the problem.")
+    person = None
+    if unit is not None:
+        try:
+            person = lookup.resolver.person_among(row.person, lookup.people.get(unit.pk, []),
+                                                  unit=unit)
+        except LookupError as missing:
+            problems["person"] = str(missing)
     if unit is None or severity is None:
         return None, problems
     return FindingData(
         unit=unit, description=row.description, severity=severity, category=category,
-        checklist_item=item, deadline=deadline,
+        checklist_item=item, deadline=deadline, person=person,
         suggestions=[s.strip() for s in SUGGESTION_SEPARATORS.split(row.suggestions)
                      if s.strip()]), problems
 

@@ -371,7 +371,7 @@ def _findings(user: Any, inspection: Inspection) -> QuerySet[Finding]:
     """The inspection's findings the user sees, with everything the page and the files
     show, in a fixed number of queries."""
     return (access.findings_in_scope(user).filter(inspection=inspection)
-            .select_related("unit", "category", "checklist_item", "rectification")
+            .select_related("unit", "category", "checklist_item", "rectification", "person")
             .prefetch_related("suggestions", Prefetch("evidence", queryset=Evidence.objects
                                                       .order_by("uploaded_at", "pk")))
             .order_by("unit__path", "number"))
@@ -584,6 +584,19 @@ def finding_evidence(request: HttpRequest, inspection_id: int,
 
 # --- findings: on a phone, from the team's sheet ----------------------------------------------
 
+def _attributed(user: Any, inspection: Inspection, form: forms.FindingForm) -> Any:
+    """The leading cadre typed on a valid finding form, one of its unit's people; the problem
+    on the form's field otherwise."""
+    if not form.is_valid():
+        return None
+    try:
+        return forms.Resolver(actor=user, owner=inspection.owner).person(
+            form.cleaned_data["person"], unit=form.cleaned_data["unit"])
+    except LookupError as missing:
+        form.add_error("person", str(missing))
+        return None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def finding_new(request: HttpRequest, inspection_id: int) -> HttpResponse:
@@ -597,6 +610,7 @@ def finding_new(request: HttpRequest, inspection_id: int) -> HttpResponse:
     form = forms.FindingForm(post, request.FILES or None, inspection=inspection,
                              initial={"unit": boards.id_or_none(unit)})
     suggestions = forms.suggestion_rows(post)
+    person = _attributed(user, inspection, form) if post is not None else None
     if post is not None and form.is_valid():
         data = form.cleaned_data
         try:
@@ -606,7 +620,7 @@ def finding_new(request: HttpRequest, inspection_id: int) -> HttpResponse:
                     unit=data["unit"], description=data["description"],
                     severity=data["severity"], category=data["category"],
                     checklist_item=data["checklist_item"], suggestions=suggestions,
-                    deadline=data["deadline"]))
+                    deadline=data["deadline"], person=person))
         except ApplicationError as refused:
             forms.show_refusal(form, _refusal(refused))
         else:

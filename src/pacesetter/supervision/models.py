@@ -151,6 +151,11 @@ class Finding(models.Model):
     description = models.TextField(_("description"))
     severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices,
                                 default=Severity.MODERATE)
+    person = models.ForeignKey(
+        Person, verbose_name=_("attributed to"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+        help_text=_("The leading cadre of the unit the finding is attributed to, if any: it "
+                    "then counts on the cadre's negative list."))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
                                     null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)

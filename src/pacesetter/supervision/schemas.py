@@ -271,6 +271,8 @@ class FindingOut(Schema):
     description: str
     severity: Severity
     severity_label: str
+    person_id: int | None = Field(..., description="the leading cadre it is attributed to")
+    person_name: str | None
     suggestions: list[str]
     evidence: list[EvidenceOut]
     rectification_id: int | None
@@ -288,6 +290,10 @@ class FindingOut(Schema):
     @staticmethod
     def resolve_severity_label(obj: Any) -> str:
         return str(obj.get_severity_display())
+
+    @staticmethod
+    def resolve_person_name(obj: Any) -> str | None:
+        return obj.person.name if obj.person_id else None
 
     @staticmethod
     def resolve_suggestions(obj: Any) -> list[str]:
@@ -318,11 +324,15 @@ class FindingIn(StrictIn):
     deadline: PlanDate | None = Field(None, description="of its rectification; by default "
                                                         "set by the severity")
     responsible_id: Id | None = Field(None, description="the person responsible, if known")
+    person_id: Id | None = Field(None, description="the leading cadre the finding is "
+                                                   "attributed to: an active person of the "
+                                                   "unit")
 
 
 class FindingsIn(Schema):
     """One finding: its fields at the top level (unit_id, description, severity,
-    category_id, checklist_item_id, suggestions, deadline, responsible_id: see ``FindingIn``);
+    category_id, checklist_item_id, suggestions, deadline, responsible_id, person_id: see
+    ``FindingIn``);
     or several, all or none: ``{"findings": [{…}, …]}``, each bad row named in
     ``errors[].row`` (from 1)."""
 

@@ -1,5 +1,6 @@
-"""Every read of supervision: the bottom of a ranking as inspection targets, and the figures
-of inspections and units (整改率, on-time rate, the seed-002 summary)."""
+"""Every read of supervision: the bottom of a ranking as inspection targets, the figures of
+inspections and units (整改率, on-time rate, the seed-002 summary), and the findings attributed
+to leading cadres, which their negative lists take in."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -116,6 +118,30 @@ def _id(value: Any) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise NotFound(_("Not found.")) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# findings attributed to leading cadres
+
+
+def findings_attributed(since: datetime.date | None = None) -> QuerySet[Finding]:
+    """Every finding attributed to a leading cadre (``Finding.person``), recorded on or after
+    ``since`` (a local day) when given, oldest first, with its inspection, unit and person.
+    Not scoped to a reader: it is what the cadres' negative lists are collected from, by the
+    system; whoever reads the lists is scoped there. The page of each is ``finding_path``."""
+    findings = Finding.objects.filter(person__isnull=False)
+    if since is not None:
+        findings = findings.filter(recorded_at__gte=timezone.make_aware(
+            datetime.datetime.combine(since, datetime.time.min)))
+    return findings.select_related("inspection", "unit", "person").order_by("recorded_at",
+                                                                            "pk")
+
+
+def finding_path(finding: Finding) -> str:
+    """Where a finding is shown: its place on its inspection's page (``supervision:inspection``
+    with the inspection's id, at the anchor ``#finding-<number>``)."""
+    return (f"{reverse('supervision:inspection', args=[finding.inspection_id])}"
+            f"#finding-{finding.number}")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -236,6 +236,8 @@ class FindingData:
     suggestions: Sequence[str] = ()
     deadline: datetime.date | None = None
     responsible: Person | None = None
+    #: The leading cadre the finding is attributed to: an active person of ``unit``.
+    person: Person | None = None
 
 
 def finding_problems(inspection: Inspection, data: FindingData,
@@ -263,6 +265,11 @@ def finding_problems(inspection: Inspection, data: FindingData,
         problems["deadline"] = _("The deadline has passed already.")
     elif data.deadline is not None and data.deadline > LATEST_DEADLINE:
         problems["deadline"] = _late_date()
+    if data.person is not None and (data.person.unit_id != data.unit.pk
+                                    or not data.person.is_active):
+        problems["person"] = _("A finding is attributed to a leading cadre of its unit: "
+                               "“%(name)s” is not an active member of %(unit)s.") % {
+            "name": data.person.name, "unit": data.unit.name}
     return problems
 
 
@@ -318,7 +325,7 @@ def findings_record(*, actor: Any, inspection: Inspection,
         finding = Finding.objects.create(
             inspection=inspection, number=number, unit=data.unit, category=data.category,
             checklist_item=data.checklist_item, description=clean_text(data.description),
-            severity=data.severity, recorded_by=_user_or_none(actor))
+            severity=data.severity, person=data.person, recorded_by=_user_or_none(actor))
         Suggestion.objects.bulk_create([
             Suggestion(finding=finding, text=clean_text(text), position=n)
             for n, text in enumerate([t for t in data.suggestions if clean_text(t)], 1)])
@@ -333,6 +340,7 @@ def findings_record(*, actor: Any, inspection: Inspection,
                               after={"inspection": inspection.title, "number": number,
                                      "description": finding.description,
                                      "severity": data.severity,
+                                     "person": data.person.pk if data.person else None,
                                      "suggestions": list(data.suggestions),
                                      "rectification": rectification.serial}))
     entries_record(actor=actor, changes=changes)

@@ -51,8 +51,9 @@ COLUMNS: tuple[tuple[str, Any], ...] = (
     ("description", gettext_lazy("Problem description")),
     ("suggestions", gettext_lazy("Suggestions (several: separate by new lines or ；)")),
     ("deadline", gettext_lazy("Deadline (may be empty)")),
+    ("person", gettext_lazy("Attributed to (a leading cadre's name, may be empty)")),
 )
-WIDTHS = (14, 20, 18, 14, 18, 50, 50, 16)
+WIDTHS = (14, 20, 18, 14, 18, 50, 50, 16, 22)
 #: Chinese headers accepted whatever the catalog says: the teams' own sheets use them.
 CHINESE_HEADERS = {
     "unit_code": ("单位编码", "单位代码", "编码", "代码"),
@@ -63,6 +64,7 @@ CHINESE_HEADERS = {
     "description": ("问题描述", "问题", "存在问题"),
     "suggestions": ("整改建议", "建议"),
     "deadline": ("整改时限", "时限", "完成时限"),
+    "person": ("责任领导干部", "责任领导", "责任干部"),
 }
 CHINESE_SEVERITIES = {Severity.MINOR: ("一般",), Severity.MODERATE: ("较重",),
                       Severity.SERIOUS: ("严重",)}
@@ -128,6 +130,7 @@ class FindingRow:
     description: str = ""
     suggestions: str = ""
     deadline: Any = None
+    person: str = ""
 
 
 def read_finding_rows(source: IO[bytes]) -> list[FindingRow]:
@@ -261,6 +264,9 @@ def findings_template(*, inspection: Inspection, units: Sequence[Any],
           "rectification: serious 15 days, moderate 30, minor 60."),
         _("Suggestions: several may be written in one cell, separated by new lines or ；."),
         _("Deadline: a date, or empty for the default of the severity."),
+        _("Attributed to: the name of a leading cadre of the unit the problem is attributed "
+          "to (name（unit）when two share a name), or empty; the finding then counts on the "
+          "cadre's negative list."),
         _("The import is all or nothing: if any row is wrong, nothing is recorded and every "
           "wrong row is named by its row number."),
     ):
@@ -288,6 +294,11 @@ def numbered(texts: Sequence[str]) -> str:
     return "\n".join(f"{n}. {text}" for n, text in enumerate(texts, start=1))
 
 
+def _person_text(person: Any) -> str:
+    """A leading cadre as the sheets name one: name, then position when known."""
+    return f"{person.name} {person.position}".strip()
+
+
 def light_of(finding: Finding, today: datetime.date) -> str:
     """The traffic light of a finding's rectification (off when it has none or when the unit
     has done its part)."""
@@ -310,7 +321,7 @@ def findings_file(*, inspection: Inspection, findings: Sequence[Finding],
                     _("Finding category"), _("Checklist item"), _("Severity"),
                     _("Problem description"), _("Suggestions"), _("Photos and files"),
                     _("Serial number"), _("State"), _("Deadline"), _("Traffic light"),
-                    _("Recorded at")])
+                    _("Recorded at"), _("Attributed to")])
     for finding in findings:
         task = getattr(finding, "rectification", None)
         item = finding.checklist_item
@@ -324,7 +335,8 @@ def findings_file(*, inspection: Inspection, findings: Sequence[Finding],
             _text(sheet, task.serial if task else None),
             task.get_state_display() if task else None, task.deadline if task else None,
             str(LIGHT_LABELS[light_of(finding, today)]),
-            timezone.localtime(finding.recorded_at).replace(tzinfo=None)])
+            timezone.localtime(finding.recorded_at).replace(tzinfo=None),
+            _text(sheet, _person_text(finding.person) if finding.person_id else None)])
     units = workbook.create_sheet(_("By unit"))
     _header(units, [pgettext("findings sheet", "Unit code"), _("Unit"), _("Reason"),
                     _("Findings"), _("Suggestions"),

@@ -25,6 +25,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         (_("Roadshows"), reverse("projects:roadshow_list")),
         (_("Supervision and rectification"), reverse("supervision:inspections")),
     ]
+    if not scope.manage_scope(user).is_empty:
+        items.append((_("Cadres"), reverse("cadres:home")))
     if scope.is_manager(user):
         items.append((_("Accounts"), reverse("orgs:account_list")))
         items.append((_("Audit log"), reverse("audit:entry_list")))

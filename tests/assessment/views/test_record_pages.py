@@ -1,5 +1,6 @@
-"""The pages of the achievement and negative lists, evidence downloads, and evidence on the
-data-entry page; every page tried by an administrator of another county."""
+"""The pages of the achievement and negative lists, tolerance decisions on their negative
+entries, entries collected from other areas, evidence downloads, and evidence on the data-entry
+page; every page tried by an administrator of another county."""
 
 import datetime
 import io
@@ -8,10 +9,17 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from pacesetter.assessment import records, services, spreadsheets
-from pacesetter.assessment.models import Attachment, EntryStatus, IndicatorValue, ListEntry
+from pacesetter.assessment.models import (
+    Attachment,
+    EntryStatus,
+    IndicatorValue,
+    ListEntry,
+    ToleranceDecision,
+)
 from pacesetter.audit.models import AuditEntry
 from tests.assessment.conftest import PDF
 
@@ -26,6 +34,15 @@ def entry_a(list_plan, reporter, tree):
         date=datetime.date(2026, 10, 12), text="完成防汛抢险任务", source="assessment",
         plan_indicator=list_plan.plan_indicators.get(indicator__code="L1"),
         files=[SimpleUploadedFile("表彰.pdf", PDF)])
+
+
+@pytest.fixture
+def negative_a(list_plan, province_admin, tree):
+    """A confirmed negative entry of county A under the deduction item N1."""
+    return records.list_entry_create(
+        actor=province_admin, unit=tree.county_a, plan=list_plan, kind="negative",
+        date=datetime.date(2026, 10, 10), text="村级议事程序不规范",
+        plan_indicator=list_plan.plan_indicators.get(indicator__code="N1"))
 
 
 def entry_form(plan, **fields):
@@ -164,12 +181,111 @@ def test_text_typed_into_entries_comes_out_of_the_lists_export_as_text_not_a_for
 def test_the_lists_page_costs_no_query_per_entry(client, list_plan, province_admin, tree,
                                                  django_assert_max_num_queries):
     for n in range(12):
-        records.list_entry_create(actor=province_admin, unit=tree.county_a, plan=list_plan,
-                                  kind="negative", date=datetime.date(2026, 10, 1),
-                                  text=f"问题{n}", files=[SimpleUploadedFile("a.pdf", PDF)])
+        entry = records.list_entry_create(
+            actor=province_admin, unit=tree.county_a, plan=list_plan, kind="negative",
+            date=datetime.date(2026, 10, 1), text=f"问题{n}",
+            files=[SimpleUploadedFile("a.pdf", PDF)])
+        if n % 2:
+            services.tolerance_decide(actor=province_admin, entry=entry, reason="改革探索",
+                                      approver="县委常委会")
     client.force_login(province_admin)
     with django_assert_max_num_queries(14):
         client.get(reverse("assessment:plan_lists", args=[list_plan.pk]))
+
+
+# --- tolerance decisions (容错认定) -----------------------------------------------------------
+
+def test_an_administrator_records_a_tolerance_decision_from_the_lists(
+        client, negative_a, province_admin, list_plan):
+    # given: the plan's lists offer the decision on the confirmed negative entry
+    client.force_login(province_admin)
+    url = reverse("assessment:plan_lists", args=[list_plan.pk])
+    action = reverse("assessment:entry_tolerance", args=[negative_a.pk])
+    assert action in client.get(url).content.decode()
+    # when
+    answer = client.post(action, {"reason": "改革探索中的失误，出于公心",
+                                  "approver": "县委常委会 2026-05-12",
+                                  "next": url + "?kind=negative"})
+    # then
+    assert answer.status_code == 302 and answer["Location"] == url + "?kind=negative"
+    decision = ToleranceDecision.objects.get()
+    assert (decision.entry, decision.reason, decision.approver, decision.decided_by) == (
+        negative_a, "改革探索中的失误，出于公心", "县委常委会 2026-05-12", province_admin)
+    page = client.get(url).content.decode()
+    assert gettext("Tolerated") in page
+    assert "县委常委会 2026-05-12" in page and "改革探索中的失误，出于公心" in page
+    assert action not in page  # decided once: the form is gone
+
+
+def test_the_decision_is_offered_only_on_confirmed_negative_entries(
+        client, entry_a, negative_a, province_admin, list_plan):
+    client.force_login(province_admin)
+    page = client.get(reverse("assessment:plan_lists", args=[list_plan.pk])).content.decode()
+    assert reverse("assessment:entry_tolerance", args=[negative_a.pk]) in page
+    assert reverse("assessment:entry_tolerance", args=[entry_a.pk]) not in page
+
+
+def test_a_decision_without_its_approver_is_refused_with_a_message(
+        client, negative_a, province_admin, list_plan):
+    client.force_login(province_admin)
+    answer = client.post(reverse("assessment:entry_tolerance", args=[negative_a.pk]),
+                         {"reason": "改革探索中的失误", "approver": " "}, follow=True)
+    assert answer.redirect_chain[0][0] == reverse("assessment:plan_lists", args=[list_plan.pk])
+    assert [m.level_tag for m in answer.context["messages"]] == ["error"]
+    assert not ToleranceDecision.objects.exists()
+
+
+def test_the_unit_itself_cannot_absolve_its_entry(client, negative_a, reporter, county_admin,
+                                                  list_plan):
+    for user in (reporter, county_admin):
+        client.force_login(user)
+        page = client.get(reverse("assessment:plan_lists", args=[list_plan.pk]))
+        assert "村级议事程序不规范" in page.content.decode()
+        assert reverse("assessment:entry_tolerance", args=[negative_a.pk]) not in (
+            page.content.decode())
+        answer = client.post(reverse("assessment:entry_tolerance", args=[negative_a.pk]),
+                             {"reason": "自己认定", "approver": "本单位"})
+        assert answer.status_code == 403
+    assert not ToleranceDecision.objects.exists()
+
+
+def test_the_lists_export_gives_the_tolerance_decision(client, entry_a, negative_a,
+                                                      province_admin, list_plan):
+    services.tolerance_decide(actor=province_admin, entry=negative_a, reason="改革探索中的失误",
+                              approver="县委常委会 2026-05-12")
+    client.force_login(province_admin)
+    rows = list(exported_sheet(client.get(reverse(
+        "assessment:plan_lists_export", args=[list_plan.pk]))).iter_rows(values_only=True))
+    assert rows[0][12] == gettext("Tolerance decision")
+    tolerated = {row[7]: row[12] for row in rows[1:]}
+    assert tolerated["完成防汛抢险任务"] is None
+    assert "县委常委会 2026-05-12" in tolerated["村级议事程序不规范"]
+    assert "改革探索中的失误" in tolerated["村级议事程序不规范"]
+
+
+# --- entries collected from other areas --------------------------------------------------------
+
+@pytest.fixture
+def collected(list_plan, tree):
+    """An achievement collected from an accepted project, put on the plan's lists."""
+    entry, _created = services.list_entry_from_origin(
+        unit=tree.county_a, person=None, kind="achievement", source="project",
+        date=datetime.date(2026, 10, 8), text="创新项目验收优秀", origin_type="projects.project",
+        origin_id=9, origin_label="项目《红色物业》验收 优秀", origin_url="/projects/9/")
+    ListEntry.objects.filter(pk=entry.pk).update(plan=list_plan)
+    return entry
+
+
+def test_a_collected_entry_links_to_where_it_came_from(client, collected, province_admin,
+                                                      list_plan):
+    client.force_login(province_admin)
+    page = client.get(reverse("assessment:plan_lists", args=[list_plan.pk])).content.decode()
+    assert '<a class="origin" href="/projects/9/">项目《红色物业》验收 优秀</a>' in page
+    assert gettext("Recorded automatically") in page
+    rows = list(exported_sheet(client.get(reverse(
+        "assessment:plan_lists_export", args=[list_plan.pk]))).iter_rows(values_only=True))
+    assert (rows[1][9], rows[1][13]) == (gettext("Recorded automatically"),
+                                         "项目《红色物业》验收 优秀")
 
 
 # --- the data-entry page -------------------------------------------------------------------
@@ -214,7 +330,7 @@ def _state():
     return (list(ListEntry.objects.order_by("pk").values_list("status", "text", "reject_reason")),
             list(Attachment.objects.order_by("pk").values_list("file", flat=True)),
             list(IndicatorValue.objects.order_by("pk").values_list("value", flat=True)),
-            AuditEntry.objects.count())
+            ToleranceDecision.objects.count(), AuditEntry.objects.count())
 
 
 @pytest.mark.parametrize(("method", "name"), [
@@ -222,13 +338,14 @@ def _state():
     ("get", "unit_lists"),
     ("post", "unit_lists"),
     ("post", "entry_review"),
+    ("post", "entry_tolerance"),
     ("get", "evidence_download"),
     ("post", "evidence_delete"),
     ("get", "value_evidence_download"),
     ("post", "value_evidence_delete"),
 ])
-def test_an_outsider_finds_nothing_and_changes_nothing(client, entry_a, list_plan, reporter,
-                                                       outsider, tree, method, name):
+def test_an_outsider_finds_nothing_and_changes_nothing(client, entry_a, negative_a, list_plan,
+                                                       reporter, outsider, tree, method, name):
     figure = records.value_evidence_add(
         actor=reporter, plan=list_plan, unit=tree.county_a,
         plan_indicator=list_plan.plan_indicators.get(indicator__code="A1"),
@@ -238,6 +355,7 @@ def test_an_outsider_finds_nothing_and_changes_nothing(client, entry_a, list_pla
         + f"?unit={tree.county_a.pk}",
         "unit_lists": reverse("assessment:unit_lists", args=[list_plan.pk, tree.county_a.pk]),
         "entry_review": reverse("assessment:entry_review", args=[entry_a.pk]),
+        "entry_tolerance": reverse("assessment:entry_tolerance", args=[negative_a.pk]),
         "evidence_download": reverse("assessment:evidence_download",
                                      args=[entry_a.evidence.get().pk]),
         "evidence_delete": reverse("assessment:evidence_delete",
@@ -245,7 +363,7 @@ def test_an_outsider_finds_nothing_and_changes_nothing(client, entry_a, list_pla
         "value_evidence_download": reverse("assessment:evidence_download", args=[figure.pk]),
         "value_evidence_delete": reverse("assessment:evidence_delete", args=[figure.pk]),
     }
-    data = {**entry_form(list_plan), "confirm": "1",
+    data = {**entry_form(list_plan), "confirm": "1", "reason": "容错", "approver": "县委",
             "files": [SimpleUploadedFile("x.pdf", PDF)]} if method == "post" else None
     before = _state()
     client.force_login(outsider)
