@@ -42,6 +42,9 @@ PLACE_SYLLABLES = (
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐于董冯"
 GIVEN = "伟芳娜秀敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂英华玉兰志国红建文斌宇鑫博欣悦晨"
 POSITIONS = ("书记", "副书记", "组织委员", "宣传委员", "纪检委员", "党员", "党员")
+#: The leading cadres of every county and county-level city (group 县(市)), whom the cadre
+#: assessment appraises: seed 001's 县委书记 and 县长.
+COUNTY_LEADERS = ("县委书记", "县长")
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,33 @@ def load_people(*, per_unit: int = 3) -> int:
     return len(people)
 
 
+def load_county_leaders() -> int:
+    """Give every county of group 县(市) its party secretary and county head, once each;
+    audited in bulk. Returns how many were added."""
+    rng = random.Random(SEED + 2)
+    counties = Unit.objects.filter(path__startswith=f"/{PROVINCE_CODE}/",
+                                   peer_groups__name=GROUP_COUNTIES).order_by("code")
+    held = set(Person.objects.filter(unit__in=counties, position__in=COUNTY_LEADERS)
+               .values_list("unit_id", "position"))
+    leaders = []
+    for county in counties:
+        for position in COUNTY_LEADERS:
+            if (county.pk, position) in held:
+                continue
+            leader = _people_for(county, rng, 1)[0]
+            leader.position = position
+            leader.birth_date = datetime.date(rng.randint(1966, 1980), rng.randint(1, 12), 1)
+            leaders.append(leader)
+    Person.objects.bulk_create(leaders)
+    entries_record(
+        actor=None,
+        changes=[Change(obj=p, action=AuditAction.CREATE, unit_path=p.unit.path,
+                        after=snapshot(p, services.PERSON_AUDIT_FIELDS)) for p in leaders],
+        note="演示数据",
+    )
+    return len(leaders)
+
+
 def _ensure_root() -> Unit:
     root = Unit.objects.filter(code=PROVINCE_CODE).first()
     if root is not None:
@@ -193,7 +223,7 @@ def load(*, townships_per_county: int = 6, branches_per_township: int = 6,
         townships_per_county=townships_per_county,
         branches_per_township=branches_per_township,
     ), note="演示数据")
-    people = load_people(per_unit=people_per_unit)
+    people = load_people(per_unit=people_per_unit) + load_county_leaders()
     for login in DEMO_LOGINS[1:]:
         unit = Unit.objects.get(code=login.unit_code)
         person = (Person.objects.filter(unit=unit).order_by("pk").first()

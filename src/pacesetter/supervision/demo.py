@@ -9,6 +9,8 @@ The tasks are spread over every state of the lifecycle: some returned once, some
 extension, some overdue (their deadlines moved into the past, the one thing written around
 the services, since a deadline cannot be set in the past), and the daily chase has run.
 A re-check (回头看) is under way: most closed-out rectifications hold, two problems are back.
+The serious findings at a county are attributed to its party secretary (责任领导干部), so that
+they reach the cadre's negative list.
 """
 
 from __future__ import annotations
@@ -123,6 +125,8 @@ def _load(admin: User, survey_id: int) -> dict[str, int]:
     targets = [t.unit for t in inspection.targets.all()]
     rng = np.random.default_rng(SEED)
     order = {unit.pk: iter(rng.permutation(len(PROBLEMS))) for unit in targets}
+    secretaries = {p.unit_id: p for p in Person.objects.filter(
+        unit__in=targets, position=orgs_demo.COUNTY_LEADERS[0], is_active=True)}
     rows = []
     for n in range(FINDINGS):
         unit = targets[n % len(targets)]  # no problem twice at a unit (it would be refused)
@@ -134,7 +138,9 @@ def _load(admin: User, survey_id: int) -> dict[str, int]:
             unit=unit, description=f"{unit.name}：{problem}",
             severity=("serious", "moderate", "moderate", "minor")[n % 4],
             category=categories[category], checklist_item=checklist[code],
-            suggestions=suggestions), [_photo("现场照片.jpg")] if n % 9 == 0 else []))
+            suggestions=suggestions,
+            person=secretaries.get(unit.pk) if n % 4 == 0 else None,
+        ), [_photo("现场照片.jpg")] if n % 9 == 0 else []))
     findings = services.findings_record(actor=admin, inspection=inspection, rows=rows)
     services.inspection_move(actor=admin, inspection=inspection, state="concluded")
     accounts = _unit_accounts(targets)

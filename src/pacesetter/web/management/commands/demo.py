@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from pacesetter.assessment import demo as assessment_demo
+from pacesetter.cadres import demo as cadres_demo
 from pacesetter.orgs import demo as orgs_demo
 from pacesetter.projects import demo as projects_demo
 from pacesetter.supervision import demo as supervision_demo
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         surveys_demo.load()
         projects_demo.load()
         supervision_demo.load()
+        cadres_demo.load()
         elapsed = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(
             f"演示数据就绪 Demo ready in {elapsed:.1f} s: "
