@@ -100,6 +100,16 @@ def test_trimmed_mean_lies_between_the_kept_extremes(scores):
     assert ordered[1] - 1e-9 <= trimmed_mean(scores) <= ordered[-2] + 1e-9
 
 
+@given(st.lists(st.one_of(st.floats(0, 100), st.just(float("nan"))), min_size=1, max_size=12))
+def test_dropping_nothing_averages_the_scores_present(scores):
+    present = [s for s in scores if not np.isnan(s)]
+    result = trimmed_mean(scores, drop_highest=0, drop_lowest=0)
+    if present:
+        assert result == pytest.approx(sum(present) / len(present))
+    else:
+        assert np.isnan(result)
+
+
 def test_values_must_be_one_dimensional():
     with pytest.raises(EngineError, match="1-dimensional"):
         rank([[1.0, 2.0]])

@@ -43,7 +43,7 @@ from pacesetter.assessment.records import list_entry_from_origin as list_entry_f
 from pacesetter.assessment.records import tolerance_decide as tolerance_decide
 from pacesetter.assessment.selectors import NOT_SUBMITTED, reminder_topic
 from pacesetter.audit.models import AuditAction
-from pacesetter.audit.services import entry_record, snapshot
+from pacesetter.audit.services import Change, entries_record, entry_record, snapshot
 from pacesetter.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from pacesetter.notifications import selectors as notification_selectors
 from pacesetter.notifications.services import Message, notify_each, reminders_record
@@ -652,54 +652,89 @@ def value_problem(item: PlanIndicator, value: Decimal | None) -> str:
     return ""
 
 
+Figures = dict[str, tuple[Decimal | None, str]]
+
+
 @transaction.atomic
-def values_save(*, actor: Any, plan: AssessmentPlan, unit: Unit,
-                values: dict[str, tuple[Decimal | None, str]],
+def values_save(*, actor: Any, plan: AssessmentPlan, unit: Unit, values: Figures,
                 person: Person | None = None) -> int:
     """Save a subject's figures ({code: (value, comment)}) as a draft (a unit's, or with
     ``person`` a cadre's); all or none, each bad value named. Allowed while the submission is
     a draft or returned (to reporters of the unit), or, during scoring or a correction, to
     the plan's administrators."""
-    if not _can_report(actor, unit, plan):
+    return values_save_many(actor=actor, plan=plan, figures=[(unit, person, values)])
+
+
+def _subjects_q(figures: Sequence[tuple[Unit, Person | None, Figures]]) -> models.Q:
+    people = [p.pk for _u, p, _v in figures if p is not None]
+    units = [u.pk for u, p, _v in figures if p is None]
+    return models.Q(person_id__in=people) | models.Q(unit_id__in=units, person__isnull=True)
+
+
+@transaction.atomic
+def values_save_many(*, actor: Any, plan: AssessmentPlan,
+                     figures: Sequence[tuple[Unit, Person | None, Figures]]) -> int:
+    """``values_save`` for many subjects at once, all or none: (unit, person or None,
+    figures) each; a few queries whatever their number (the appraisal writes every cadre's
+    sources in one go). With more than one subject, each error also names its row (from 1).
+    Returns how many figures changed."""
+    runs = access.can_run(actor, plan)
+    if not runs and any(not _can_report(actor, unit, plan) for unit, _p, _v in figures):
         raise PermissionDenied(_("You may not enter figures for this unit."))
     plan = _fresh(plan)
-    submission = Submission.objects.select_for_update().filter(
-        plan=plan, unit=unit, person=person).first()
-    if submission is None:
+    submissions = {(s.unit_id, s.person_id): s for s in Submission.objects.select_for_update()
+                   .filter(_subjects_q(figures), plan=plan).order_by("pk")}
+    if any((unit.pk, person.pk if person else None) not in submissions
+           for unit, person, _v in figures):
         raise _fail("unit", _not_assessed(plan))
-    open_for_reporters = (plan.status == PlanStatus.COLLECTING and submission.status in
-                          (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED))
-    correcting = plan.status == PlanStatus.SCORING and access.can_run(actor, plan)
-    if not (open_for_reporters or correcting):
+    correcting = plan.status == PlanStatus.SCORING and runs
+    if not correcting and (plan.status != PlanStatus.COLLECTING or any(
+            s.status not in (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+            for s in submissions.values())):
         raise Conflict(_("These figures are not open for changes now."))
     items = {i.indicator.code: i for i in plan.plan_indicators.select_related("indicator")}
-    errors = [{"field": code, "message": _("Unknown indicator.")}
-              for code in values if code not in items]
-    errors += [{"field": code, "message": message} for code, (value, _comment) in values.items()
-               if code in items and (message := value_problem(items[code], value))]
+    errors = []
+    for row, (_unit, _person, values) in enumerate(figures, start=1):
+        where = {"row": row} if len(figures) > 1 else {}
+        errors += [{"field": code, "message": _("Unknown indicator."), **where}
+                   for code in values if code not in items]
+        errors += [{"field": code, "message": message, **where}
+                   for code, (value, _comment) in values.items()
+                   if code in items and (message := value_problem(items[code], value))]
     if errors:
         raise ValidationFailed(_("Nothing was saved: %(count)d values are wrong.")
                                % {"count": len(errors)}, extra={"errors": errors})
-    existing = {v.plan_indicator_id: v for v in IndicatorValue.objects.filter(
-        plan=plan, unit=unit, person=person, plan_indicator__in=[items[c] for c in values])}
-    before = {items[c].indicator.code: str(existing[items[c].pk].value)
-              for c in values if items[c].pk in existing}
-    changed, created = [], []
-    for code, (value, comment) in values.items():
-        item = items[code]
-        row = existing.get(item.pk)
-        if row is None:
-            created.append(IndicatorValue(plan=plan, unit=unit, person=person,
-                                          plan_indicator=item, value=value, comment=comment))
-        elif (row.value, row.comment) != (value, comment):
-            row.value, row.comment, row.updated_at = value, comment, timezone.now()
-            changed.append(row)
+    codes = {code for _u, _p, values in figures for code in values}
+    existing = {(v.unit_id, v.person_id, v.plan_indicator_id): v
+                for v in IndicatorValue.objects.filter(
+                    _subjects_q(figures), plan=plan,
+                    plan_indicator__in=[items[c] for c in codes])}
+    changed, created, audited = [], [], []
+    now = timezone.now()
+    for unit, person, values in figures:
+        key = (unit.pk, person.pk if person else None)
+        found = {code: existing.get((*key, items[code].pk)) for code in values}
+        before = {code: str(row.value) for code, row in found.items() if row is not None}
+        touched = False
+        for code, (value, comment) in values.items():
+            row = found[code]
+            if row is None:
+                created.append(IndicatorValue(plan=plan, unit=unit, person=person,
+                                              plan_indicator=items[code], value=value,
+                                              comment=comment))
+                touched = True
+            elif (row.value, row.comment) != (value, comment):
+                row.value, row.comment, row.updated_at = value, comment, now
+                changed.append(row)
+                touched = True
+        if touched:
+            audited.append(Change(obj=submissions[key], action=AuditAction.UPDATE,
+                                  unit_path=unit.path, before=before,
+                                  after={c: str(v) for c, (v, _m) in values.items()}))
     IndicatorValue.objects.bulk_create(created)
     IndicatorValue.objects.bulk_update(changed, ["value", "comment", "updated_at"])
-    if created or changed:
-        entry_record(actor=actor, obj=submission, action=AuditAction.UPDATE, unit_path=unit.path,
-                     before=before, after={c: str(v) for c, (v, _m) in values.items()},
-                     note=_("Figures of %(plan)s") % {"plan": plan.name})
+    entries_record(actor=actor, changes=audited, note=_("Figures of %(plan)s") % {
+        "plan": plan.name})
     return len(created) + len(changed)
 
 

@@ -446,16 +446,13 @@ def appraisal_fill(*, actor: Any, appraisal: Appraisal) -> int:
     if appraisal.status == AppraisalStatus.DRAFT:
         raise Conflict(_("Open rating first: the panels' scores come from their ballots."))
     sources, rows = source_table(appraisal)
-    changed = 0
-    for row in rows:
-        values = {appraisal.sources[source]: (Decimal(str(score)), str(Source(source).label))
-                  for source, score in zip(sources, row.scores, strict=True)
-                  if score is not None}
-        if values:
-            changed += assessment_services.values_save(
-                actor=actor, plan=appraisal.plan, unit=row.subject.unit, values=values,
-                person=row.subject.person)
-    return changed
+    labels = {source: str(Source(source).label) for source in sources}
+    figures = [(row.subject.unit, row.subject.person,
+                {appraisal.sources[source]: (Decimal(str(score)), labels[source])
+                 for source, score in zip(sources, row.scores, strict=True)
+                 if score is not None}) for row in rows]
+    return assessment_services.values_save_many(
+        actor=actor, plan=appraisal.plan, figures=[f for f in figures if f[2]])
 
 
 # The responsibility index: bands, and the follow-ups they call for.

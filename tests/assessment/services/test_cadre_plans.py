@@ -5,7 +5,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from pacesetter.assessment import access, records, selectors, services
 from pacesetter.assessment.models import (
@@ -16,6 +18,7 @@ from pacesetter.assessment.models import (
     Submission,
     UnitResult,
 )
+from pacesetter.audit.models import AuditEntry
 from pacesetter.errors import NotFound, PermissionDenied, ValidationFailed
 from tests.assessment.conftest import cadre_figures
 
@@ -79,13 +82,38 @@ def test_a_cadres_figures_are_theirs_alone(cadre_plan, province_admin, cadres):
                                       value=1)
 
 
+def test_many_cadres_figures_are_saved_at_once_or_none_with_the_bad_row_named(
+        cadre_plan, province_admin, cadres):
+    services.plan_open(actor=province_admin, plan=cadre_plan)
+    people = [cadres[key] for key in ("sec_a", "head_a", "sec_b", "head_b")]
+    figures = [(p.unit, p, cadre_figures(90 - n, 80)) for n, p in enumerate(people)]
+    with pytest.raises(ValidationFailed) as failed, translation.override("en"):
+        services.values_save_many(actor=province_admin, plan=cadre_plan, figures=[
+            *figures[:3], (people[3].unit, people[3], {"ZZ": (Decimal(1), "")})])
+    assert failed.value.extra["errors"] == [
+        {"field": "ZZ", "message": "Unknown indicator.", "row": 4}]
+    assert not IndicatorValue.objects.filter(plan=cadre_plan).exists()
+
+    def queries_to_save(subjects):
+        with CaptureQueriesContext(connection) as captured:
+            services.values_save_many(actor=province_admin, plan=cadre_plan, figures=subjects)
+        return len(captured)
+
+    assert queries_to_save(figures[:2]) == queries_to_save(figures[2:])  # not one per cadre
+    stored = dict(IndicatorValue.objects.filter(
+        plan=cadre_plan, plan_indicator__indicator__code="G1").values_list("person", "value"))
+    assert stored == {p.pk: Decimal(90 - n) for n, p in enumerate(people)}
+    assert AuditEntry.objects.filter(object_type="assessment.submission",
+                                     note__contains=cadre_plan.name).count() == 4
+
+
 def test_one_row_per_unit_still_holds_for_unit_plans(plan, province_admin, tree):
     services.plan_open(actor=province_admin, plan=plan)
     with pytest.raises(IntegrityError), transaction.atomic():
         PlanUnit.objects.create(plan=plan, unit=tree.county_a)
 
 
-def test_a_person_not_assessed_has_nocadre_figures(cadre_plan, province_admin, cadres):
+def test_a_person_not_assessed_has_no_figures(cadre_plan, province_admin, cadres):
     services.plan_open(actor=province_admin, plan=cadre_plan)
     deputy = cadres["deputy_a"]
     with pytest.raises(ValidationFailed):
@@ -96,7 +124,7 @@ def test_a_person_not_assessed_has_nocadre_figures(cadre_plan, province_admin, c
                                    person=deputy)
 
 
-def test_only_the_organizer_enters_a_cadrescadre_figures(cadre_plan, province_admin, reporter,
+def test_only_the_organizer_enters_a_cadres_figures(cadre_plan, province_admin, reporter,
                                                     county_admin, cadres):
     services.plan_open(actor=province_admin, plan=cadre_plan)
     sec = cadres["sec_a"]
