@@ -12,7 +12,6 @@ from pacesetter.engine._appraisal import (
     panel_score,
     quota_allowed,
     quota_excess,
-    responsibility_index,
 )
 from pacesetter.engine._types import EngineError
 
@@ -115,33 +114,6 @@ def test_a_ballot_over_its_quota_says_by_how_many():
     ballot = ["优秀"] * 4 + ["称职"] * 15 + ["不称职"]  # 20 cadres: at most 3 优秀
     assert quota_excess(ballot, {"优秀": 0.15}) == {"优秀": 1}
     assert quota_excess([*ballot[1:], "称职"], {"优秀": 0.15, "不称职": 0.05}) == {}
-
-
-# --- the responsibility index ----------------------------------------------------------------
-
-def test_the_index_weights_common_and_individual_then_adds_bonus_and_deducts():
-    index = responsibility_index([90, 80, 50], [95, 70, 40], bonus=[8, 0, 0],
-                                 bonus_cap=5, deductions=[0, 3, 30])
-    # 0.4·90 + 0.6·95 = 93 + min(8, 5); 0.4·80 + 0.6·70 = 74 − 3; 0.4·50 + 0.6·40 = 44 − 30
-    assert index.tolist() == pytest.approx([98.0, 71.0, 14.0])
-
-
-def test_the_index_never_falls_below_its_floor():
-    index = responsibility_index([10], [10], deductions=[50], floor=0.0)
-    assert index.tolist() == [0.0]
-
-
-def test_other_weights_may_be_chosen():
-    assert responsibility_index([100], [50], weights=(0.5, 0.5)).tolist() == [75.0]
-
-
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"weights": (0.5, 0.6)}, "add up to 1"), ({"weights": (-0.2, 1.2)}, "negative"),
-    ({"bonus_cap": -1}, "bonus_cap"), ({"bonus": [-1]}, "points"),
-    ({"deductions": [-2]}, "points"), ({"bonus": [1, 2]}, "1 items")])
-def test_a_bad_index_is_refused(kwargs, message):
-    with pytest.raises(EngineError, match=message):
-        responsibility_index([80], [80], **kwargs)
 
 
 def test_the_bands_cut_at_the_thresholds_each_edge_belonging_above():

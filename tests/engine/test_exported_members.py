@@ -9,7 +9,7 @@ def test_the_public_names_are_pinned():
         "ahp_weights", "aspect_indexes", "band_of", "critic_weights", "entropy_weights",
         "fuzzy_evaluate", "multi_source_composite", "normalize", "panel_score",
         "quota_allowed", "quota_excess", "rank", "rank_intervals", "rank_within",
-        "responsibility_index", "rollup", "satisfaction_index", "topsis", "trimmed_mean",
+        "rollup", "satisfaction_index", "topsis", "trimmed_mean",
         "weighted_sum",
     ]
 

@@ -12,7 +12,6 @@ from pacesetter.engine._appraisal import (
     panel_score,
     quota_allowed,
     quota_excess,
-    responsibility_index,
 )
 from pacesetter.engine._normalize import normalize
 from pacesetter.engine._rank import rank, rank_within, trimmed_mean
@@ -47,7 +46,6 @@ __all__ = [
     "rank",
     "rank_intervals",
     "rank_within",
-    "responsibility_index",
     "rollup",
     "satisfaction_index",
     "topsis",

@@ -1,10 +1,12 @@
 """A cadre's appraisal: several sources combined, rater panels on dimensions under grade quotas,
-and the responsibility index (担当指数) with the bands that trigger actions.
+and the bands of the responsibility index (担当指数) that trigger actions. The index itself is
+the total of a plan of cadres (common and individual indicators weighted, a bonus, deductions),
+scored like any plan, so it has no formula of its own here.
 
 The practice these follow: the 《党政领导干部考核工作条例》 (2019) has cadres appraised from
 several angles (述职, 民主测评 by superiors, peers and subordinates, 个别谈话, the unit's results,
 the public's satisfaction), with the grade 优秀 limited to a share of those appraised; how the
-sources are weighted, the dimensions rated and the index composed are each organizer's own
+sources are weighted, the dimensions rated and the index banded are each organizer's own
 rules, so each is a parameter here, never a constant.
 """
 
@@ -119,44 +121,6 @@ def quota_excess(grades: Sequence[str], quotas: Mapping[str, float], *,
         if over > 0:
             excess[grade] = over
     return excess
-
-
-def responsibility_index(common: ArrayLike, individual: ArrayLike, *,
-                         weights: tuple[float, float] = (0.4, 0.6),
-                         bonus: ArrayLike | None = None, bonus_cap: float | None = None,
-                         deductions: ArrayLike | None = None,
-                         floor: float = 0.0) -> FloatArray:
-    """The responsibility index (担当指数) of each cadre for a period.
-
-    index = w_c · common + w_i · individual + min(bonus, cap) − deductions, and never below
-    ``floor``. ``common``: the indicators every cadre of the group is scored on; ``individual``:
-    those of the cadre's own post; both on a 0–100 scale. ``bonus``: points for frontline and
-    hard tasks (急难险重), capped at ``bonus_cap`` when given; ``deductions``: points for
-    failings (after the tolerance decisions of "三个区分开来" have exempted what they exempt).
-    Source: seed 001's 领导干部担当指数 (common and individual indicators weighted 40/60, bonus
-    and deductions); the weights, the cap and the floor are the organizer's.
-    """
-    common_v = as_vector(common, name="common")
-    individual_v = as_vector(individual, name="individual", size=common_v.shape[0])
-    w_common, w_individual = weights
-    if w_common < 0 or w_individual < 0 or not math.isclose(w_common + w_individual, 1.0):
-        raise EngineError("weights must not be negative and must add up to 1")
-    extra = _optional(bonus, "bonus", common_v.shape[0])
-    if bonus_cap is not None:
-        if bonus_cap < 0:
-            raise EngineError("bonus_cap must not be negative")
-        extra = np.minimum(extra, bonus_cap)
-    minus = _optional(deductions, "deductions", common_v.shape[0])
-    if np.any(extra < 0) or np.any(minus < 0):
-        raise EngineError("bonus and deductions are points: they must not be negative")
-    index = w_common * common_v + w_individual * individual_v + extra - minus
-    return np.maximum(index, floor)
-
-
-def _optional(values: ArrayLike | None, name: str, size: int) -> FloatArray:
-    if values is None:
-        return np.zeros(size, dtype=np.float64)
-    return as_vector(values, name=name, size=size)
 
 
 def band_of(values: ArrayLike, edges: ArrayLike) -> IntArray:
