@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pacesetter.orgs.models import Person, Unit
 
@@ -188,8 +189,8 @@ class IndexRule(models.Model):
 
 
 class FollowUpStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    DONE = "done", _("Done")
+    OPEN = "open", pgettext_lazy("follow-up status", "Open")
+    DONE = "done", pgettext_lazy("follow-up status", "Done")
 
 
 class FollowUp(models.Model):
