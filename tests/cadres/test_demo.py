@@ -112,18 +112,35 @@ def test_findings_projects_roadshows_and_rankings_reach_the_cadres_lists(loaded)
 
 
 @pytest.mark.django_db
+def test_the_findings_attributed_to_a_cadre_deduct_from_their_year_end_result(loaded):
+    plan = _plan(demo.SERIES_APPRAISAL)
+    counted = ListEntry.objects.filter(origin_type="supervision.finding", plan=plan)
+    assert counted.count() == ListEntry.objects.filter(
+        origin_type="supervision.finding").count()
+    assert {e.plan_indicator.indicator.code for e in counted} == {"FMBX"}
+    secretary = counted.first().person
+    result = UnitResult.objects.get(version__plan=plan, version__is_published=True,
+                                    person=secretary)
+    assert result.deduction >= 4
+
+
+@pytest.mark.django_db
 def test_a_tolerated_failing_is_shown_and_deducts_nothing(loaded):
     entry = ListEntry.objects.get(tolerance__isnull=False)
     assert entry.text == demo.TOLERATED[0]
     assert entry.tolerance.approver == demo.TOLERATED[1]
     tolerated = UnitResult.objects.get(version__plan=entry.plan, version__is_published=True,
                                        person=entry.person)
-    assert tolerated.deduction == 0
+    others = ListEntry.objects.filter(plan=entry.plan, person=entry.person, kind="negative",
+                                      status="confirmed", tolerance__isnull=True).count()
+    assert 4 * others < 12  # under the cap, so that a counted failing would show
+    assert tolerated.deduction == 4 * others
     failing = ListEntry.objects.filter(plan=entry.plan, kind="negative",
                                        tolerance__isnull=True).first()
     counted = UnitResult.objects.get(version__plan=entry.plan, version__is_published=True,
                                      person=failing.person)
-    assert counted.deduction == 4  # 4 points a failing
+    assert counted.deduction == min(12, 4 * ListEntry.objects.filter(
+        plan=entry.plan, person=failing.person, kind="negative").count())  # 4 points each
 
 
 @pytest.mark.django_db

@@ -49,7 +49,7 @@ from pacesetter.assessment.models import (
     ToleranceDecision,
 )
 from pacesetter.audit.models import AuditAction
-from pacesetter.audit.services import entry_record, snapshot
+from pacesetter.audit.services import Change, entries_record, entry_record, snapshot
 from pacesetter.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from pacesetter.orgs import scope
 from pacesetter.orgs.models import Person, Unit
@@ -450,6 +450,50 @@ def list_entry_from_origin(*, unit: Unit, person: Person | None, kind: str, sour
     _audit(None, entry, None, note=_("Collected automatically"),
            fields=(*ENTRY_AUDIT_FIELDS, *ORIGIN_AUDIT_FIELDS))
     return entry, True
+
+
+def _collected(plan: AssessmentPlan, origin_type: str) -> QuerySet[ListEntry]:
+    """The plan's cadres' confirmed negative entries collected from ``origin_type`` and dated
+    within its period, not judged tolerated errors: linked to this plan or to none yet."""
+    return ListEntry.objects.filter(
+        Q(plan=plan) | Q(plan__isnull=True), kind=EntryKind.NEGATIVE,
+        status=EntryStatus.CONFIRMED, origin_type=origin_type, tolerance__isnull=True,
+        person__isnull=False, date__range=(plan.period.start, plan.period.end),
+        person__in=PlanUnit.objects.filter(plan=plan).values("person"))
+
+
+def collected_counts(plan: AssessmentPlan, origin_type: str) -> dict[int, int]:
+    """How many of each cadre's collected failings (``_collected``) count in ``plan``."""
+    return dict(_collected(plan, origin_type).values("person").annotate(n=Count("pk"))
+                .values_list("person", "n").order_by())
+
+
+@transaction.atomic
+def collected_count_under(*, actor: Any, plan: AssessmentPlan, plan_indicator: PlanIndicator,
+                          origin_type: str) -> int:
+    """Make the cadres' collected failings (``_collected``, e.g. the inspection findings
+    attributed to them) count under ``plan_indicator``, one of the plan's deduction items
+    fed by the lists: each entry not yet linked to a plan is linked to this one, audited.
+    Only the plan's administrators, while it is open. Returns how many were linked."""
+    if not access.can_run(actor, plan):
+        raise PermissionDenied(_("Only the plan's administrators may do this."))
+    _require_open(plan)
+    if (plan_indicator.plan_id != plan.pk or plan_indicator.rule_kind != RuleKind.DEDUCTION
+            or not scoring.from_lists(plan_indicator.rule_kind, plan_indicator.rule)):
+        raise _fail("plan_indicator", _("Choose a deduction item of the plan fed by the "
+                                        "negative lists."))
+    entries = list(_collected(plan, origin_type).filter(plan__isnull=True)
+                   .select_related("unit").select_for_update(of=("self",)))
+    changes = []
+    for entry in entries:
+        before = snapshot(entry, ENTRY_AUDIT_FIELDS)
+        entry.plan, entry.plan_indicator = plan, plan_indicator
+        changes.append(Change(obj=entry, action=AuditAction.UPDATE, unit_path=entry.unit.path,
+                              before=before, after=snapshot(entry, ENTRY_AUDIT_FIELDS)))
+    ListEntry.objects.bulk_update(entries, ["plan", "plan_indicator"])
+    entries_record(actor=actor, changes=changes,
+                   note=_("Counted under %(item)s") % {"item": plan_indicator.indicator.code})
+    return len(entries)
 
 
 def _values_open(actor: Any, plan: AssessmentPlan, unit: Unit) -> bool:

@@ -32,6 +32,7 @@ from pacesetter.assessment.models import (
     SubmissionStatus,
     UnitResult,
 )
+from pacesetter.assessment.records import collected_counts as collected_counts
 from pacesetter.assessment.records import list_items as list_items
 from pacesetter.errors import NotFound
 from pacesetter.notifications import selectors as notification_selectors

@@ -38,6 +38,7 @@ from pacesetter.assessment.models import (
     UnitResult,
     WeightMethod,
 )
+from pacesetter.assessment.records import collected_count_under as collected_count_under
 from pacesetter.assessment.records import list_entry_create as list_entry_create
 from pacesetter.assessment.records import list_entry_from_origin as list_entry_from_origin
 from pacesetter.assessment.records import tolerance_decide as tolerance_decide

@@ -12,10 +12,11 @@ county-level cities (126 cadres; the seed's 2011 division had 64) for 2026:
   (each city's leaders, the county leaders of the same city rating each other, and each county's
   subordinates) voting with one-time codes under the 15 % quota of 优秀 (a few subordinates have
   not voted), the public survey and October's county assessment as sources, a deduction for
-  failings (one of them judged a tolerated error), filled, scored and published, so that the red
-  and black lists reach the cadres' lists;
-- the projects, roadshows and inspection findings of the other demos collected onto the lists of
-  the cadres who led or answer for them (``services.lists_collect``).
+  failings (the inspection findings attributed to them among them, one failing judged a
+  tolerated error), filled, scored and published, so that the red and black lists reach the
+  cadres' lists;
+- before it, the projects, roadshows and inspection findings of the other demos collected onto
+  the lists of the cadres who led or answer for them (``services.lists_collect``).
 
 Everything goes through the services a user's pages call, so it is audited; figures and
 ballots are drawn from a fixed seed around each cadre's steady "quality".
@@ -66,7 +67,7 @@ INDICATORS = [
 INDEX_WEIGHTS = {"GX": 40, "GXH": 60}
 APPRAISAL_WEIGHTS = {"SZ": 10, "SJPJ": 25, "TJHP": 20, "XJPJ": 15, "QZMY": 15, "DWKH": 15}
 SOURCES = {"superior": "SJPJ", "peer": "TJHP", "subordinate": "XJPJ", "public": "QZMY",
-           "unit_result": "DWKH"}
+           "unit_result": "DWKH", "findings": "FMBX"}
 BANDS = [
     {"label": "提醒谈话", "action": "组织部约谈提醒，限期改进"},
     {"min": 60, "label": "一般"},
@@ -95,9 +96,7 @@ def load() -> dict[str, int]:
             series=SERIES_APPRAISAL).exists():
         return {"plans": 0, "ballots": 0, "collected": 0}
     with transaction.atomic():
-        counts = _load(admin)
-    counts["collected"] = services.lists_collect()
-    return counts
+        return _load(admin)
 
 
 def _load(admin: User) -> dict[str, int]:
@@ -111,8 +110,9 @@ def _load(admin: User) -> dict[str, int]:
     indicators = _indicators(admin, owner)
     for quarter in (1, 2, 3):
         _index_quarter(admin, owner, indicators, cadres, quality, rng, quarter)
+    collected = services.lists_collect()
     ballots = _appraisal(admin, owner, indicators, cadres, quality, rng)
-    return {"plans": 4, "ballots": ballots}
+    return {"plans": 4, "ballots": ballots, "collected": collected}
 
 
 def _indicators(admin: User, owner: Unit) -> dict[str, Any]:

@@ -38,6 +38,7 @@ class Source(models.TextChoices):
     SUBORDINATE = "subordinate", _("Subordinates' and members' rating")
     PUBLIC = "public", _("Public satisfaction survey")
     UNIT_RESULT = "unit_result", _("The unit's assessment result")
+    FINDINGS = "findings", _("Inspection findings attributed to the cadre")
 
 
 RATER_SOURCES = (Source.SUPERIOR, Source.PEER, Source.SUBORDINATE)

@@ -47,6 +47,9 @@ from pacesetter.surveys import selectors as survey_selectors
 from pacesetter.surveys import services as survey_services
 
 SOURCE_RULES = frozenset({"normalize", "bands", "target", "rank"})
+DEDUCTION = "deduction"
+#: Where the negative entries of attributed findings come from (``_entry_from``'s origin type).
+FINDING_ORIGIN = "supervision.finding"
 APPRAISAL_FIELDS = ["dimensions", "grades", "quota_rounding", "drop_highest", "drop_lowest",
                     "sources", "survey", "unit_plan", "status"]
 # The values of assessment's ListMark, EntryKind and EntrySource this app writes.
@@ -124,7 +127,11 @@ def _clean_sources(plan: Any, sources: Mapping[str, str], survey: Any, unit_plan
             continue
         if source not in Source.values:
             raise _fail("sources", _("Unknown source: %(source)s.") % {"source": source})
-        if codes.get(code) not in SOURCE_RULES:
+        if source == Source.FINDINGS and codes.get(code) != DEDUCTION:
+            raise _fail("sources", _("%(code)s is not a deduction item of the plan: findings "
+                                     "count under one fed by the negative lists.")
+                        % {"code": code})
+        if source != Source.FINDINGS and codes.get(code) not in SOURCE_RULES:
             raise _fail("sources", _("%(code)s is not a weighted indicator of the plan.")
                         % {"code": code})
         cleaned[source] = code
@@ -420,6 +427,9 @@ def source_table(appraisal: Appraisal) -> tuple[list[str], list[SourceRow]]:
     for j, source in enumerate(sources):
         if source in RATER_SOURCES:
             matrix[:, j] = panels.get(source, np.full(len(subjects), np.nan))
+        elif source == Source.FINDINGS:
+            found = assessment_selectors.collected_counts(appraisal.plan, FINDING_ORIGIN)
+            matrix[:, j] = [found.get(s.person_id, 0) for s in subjects]
         else:
             values = units.get(source, {})
             matrix[:, j] = [values.get(s.unit_id, np.nan) for s in subjects]
@@ -441,7 +451,9 @@ def _source_weights(appraisal: Appraisal, sources: list[str]) -> list[float]:
 def appraisal_fill(*, actor: Any, appraisal: Appraisal) -> int:
     """Write each cadre's source scores into the plan's source indicators, as the cadre's
     figures (the plan must be collecting); a source without a score for a cadre is left
-    empty, and scores 0 under the plan's rule. Returns how many figures changed."""
+    empty, and scores 0 under the plan's rule. The findings attributed to the cadres within
+    the period are made to count under the deduction item chosen for them. Returns how many
+    figures and findings changed."""
     require_run(actor, appraisal.plan)
     if appraisal.status == AppraisalStatus.DRAFT:
         raise Conflict(_("Open rating first: the panels' scores come from their ballots."))
@@ -450,9 +462,15 @@ def appraisal_fill(*, actor: Any, appraisal: Appraisal) -> int:
     figures = [(row.subject.unit, row.subject.person,
                 {appraisal.sources[source]: (Decimal(str(score)), labels[source])
                  for source, score in zip(sources, row.scores, strict=True)
-                 if score is not None}) for row in rows]
-    return assessment_services.values_save_many(
+                 if score is not None and source != Source.FINDINGS}) for row in rows]
+    changed = assessment_services.values_save_many(
         actor=actor, plan=appraisal.plan, figures=[f for f in figures if f[2]])
+    if Source.FINDINGS in appraisal.sources:
+        item = next(i for i in assessment_selectors.list_items(appraisal.plan)
+                    if i.indicator.code == appraisal.sources[Source.FINDINGS])
+        changed += assessment_services.collected_count_under(
+            actor=actor, plan=appraisal.plan, plan_indicator=item, origin_type=FINDING_ORIGIN)
+    return changed
 
 
 # The responsibility index: bands, and the follow-ups they call for.

@@ -1,6 +1,7 @@
 """A year-end multi-source appraisal: rater panels grade cadres once each, under quotas, and
 their scores with the units' results fill the plan's source indicators."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -179,3 +180,48 @@ def test_the_units_result_and_the_plans_weights_make_the_cadres_total(
 def test_only_the_organizer_fills(appraisal, county_admin):
     with pytest.raises(PermissionDenied):
         services.appraisal_fill(actor=county_admin, appraisal=appraisal)
+
+
+def attributed(cadre, day, origin_id):
+    """A finding attributed to ``cadre``, collected onto their negative list."""
+    entry, _created = assessment.list_entry_from_origin(
+        unit=cadre.unit, person=cadre, kind="negative", source="inspection", date=day,
+        text="督查发现问题", origin_type=services.FINDING_ORIGIN, origin_id=origin_id)
+    return entry
+
+
+def test_findings_attributed_within_the_period_count_under_the_chosen_deduction(
+        appraisal_plan, province_admin, tree, cadres):
+    deduction = assessment.indicator_create(
+        actor=province_admin, owner=tree.province, code="FM", name="负面扣分",
+        rule_kind="deduction", rule={"per": 5, "cap": 20, "source": "list"})
+    assessment.plan_indicator_set(actor=province_admin, plan=appraisal_plan, indicator=deduction)
+    with pytest.raises(ValidationFailed, match="SR"):
+        services.appraisal_save(actor=province_admin, plan=appraisal_plan,
+                                sources={"findings": "SR"})
+    appraisal = services.appraisal_save(actor=province_admin, plan=appraisal_plan,
+                                        sources={"superior": "SUP", "findings": "FM"})
+    assessment.plan_open(actor=province_admin, plan=appraisal_plan)
+    start = appraisal_plan.period.start
+    counted = attributed(cadres["sec_a"], start + datetime.timedelta(days=3), origin_id=1)
+    earlier = attributed(cadres["sec_a"], start - datetime.timedelta(days=1), origin_id=2)
+    tolerated = attributed(cadres["head_a"], start + datetime.timedelta(days=5), origin_id=3)
+    assessment.tolerance_decide(actor=province_admin, entry=tolerated, reason="改革创新中的失误",
+                                approver="县委常委会")
+
+    sources, rows = services.source_table(appraisal)
+    findings = {row.subject.person: row.scores[sources.index("findings")] for row in rows}
+    assert findings[cadres["sec_a"]] == 1 and findings[cadres["head_a"]] == 0
+
+    issue(appraisal, province_admin, "superior", tree.city1, ["市委书记"])
+    open_rating(appraisal, province_admin)
+    assert services.appraisal_fill(actor=province_admin, appraisal=appraisal) == 1
+    counted.refresh_from_db(), earlier.refresh_from_db(), tolerated.refresh_from_db()
+    assert counted.plan_indicator.indicator.code == "FM"
+    assert earlier.plan is None and tolerated.plan is None
+    assert AuditEntry.objects.filter(object_type="assessment.listentry",
+                                     object_id=str(counted.pk), note="Counted under FM").exists()
+    version = assessment.plan_score(actor=province_admin, plan=appraisal_plan)
+    deductions = {r.person: r.deduction for r in version.results.all()}
+    assert deductions[cadres["sec_a"]] == 5 and deductions[cadres["head_a"]] == 0
+    assert services.appraisal_fill(actor=province_admin, appraisal=appraisal) == 0
