@@ -10,6 +10,7 @@ from typing import IO, Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
@@ -42,7 +43,8 @@ def _sheet(workbook: Workbook, title: str, watermark: str, header: list[str],
 
 
 def profile_workbook(profile: Profile, watermark: str) -> IO[bytes]:
-    """Sheets: results in every plan, the list entries, the follow-ups, the timeline."""
+    """Sheets: the cadre, results in every plan, the list entries, the project roles, the
+    follow-ups."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     person = profile.person
@@ -58,6 +60,10 @@ def profile_workbook(profile: Profile, watermark: str) -> IO[bytes]:
            [[e.date, e.get_kind_display(), e.get_source_display(), e.text,
              e.get_status_display(), _tolerance_text(e), getattr(e, "origin_label", "")]
             for e in profile.entries])
+    _sheet(workbook, _("Project roles"), watermark,
+           [_("Project"), _("Role"), _("Portfolio"), _("State"), _("Deadline")],
+           [[p.title, role_label(p.role), p.portfolio.title, p.get_state_display(), p.deadline]
+            for p in profile.projects])
     _sheet(workbook, _("Follow-ups"), watermark,
            [_("Raised"), _("Index"), _("Band"), _("Action"), _("Status"), _("Outcome")],
            [[timezone.localtime(f.created_at).strftime("%Y-%m-%d"), float(f.index), f.band,
@@ -66,6 +72,11 @@ def profile_workbook(profile: Profile, watermark: str) -> IO[bytes]:
     workbook.save(handle)
     handle.seek(0)
     return handle
+
+
+def role_label(role: str) -> str:
+    """A project role (``projects.selectors.person_projects``) in words."""
+    return _("Responsible leader") if role == "leader" else pgettext("project role", "Owner")
 
 
 def _tolerance_text(entry: Any) -> str:

@@ -27,6 +27,7 @@ from pacesetter.cadres.services import band_indexes
 from pacesetter.errors import NotFound
 from pacesetter.orgs import scope
 from pacesetter.orgs.models import Person
+from pacesetter.projects import selectors as project_selectors
 
 
 def _id(value: Any) -> int:
@@ -146,6 +147,7 @@ class Profile:
     follow_ups: list[FollowUp]
     appraisals: list[dict[str, Any]]
     index_trend: dict[str, Any]
+    projects: list[Any] = field(default_factory=list)
     timeline: list[TimelineEvent] = field(default_factory=list)
 
     @property
@@ -205,13 +207,14 @@ def _timeline(profile: Profile) -> list[TimelineEvent]:
 
 def profile(*, actor: Any, person: Person) -> Profile:
     """Everything on a cadre: results in every plan, list entries, follow-ups, appraisals,
-    the index's trend, and the timeline of them all."""
+    the index's trend, the projects they lead or own, and the timeline of them all."""
     results = list(assessment_selectors.cadre_results(person=person))
     found = Profile(
         person=person, results=results,
         entries=list(assessment_selectors.person_entries(actor=actor, person=person)),
         follow_ups=list(follow_ups(actor=actor, person=person)),
-        appraisals=_appraisal_summaries(person), index_trend=_index_trend(results))
+        appraisals=_appraisal_summaries(person), index_trend=_index_trend(results),
+        projects=list(project_selectors.person_projects(person=person)))
     found.timeline = _timeline(found)
     return found
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db.models import CharField, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, CharField, F, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -617,6 +617,16 @@ def accepted_projects_with_leader(since: datetime.date | None = None) -> QuerySe
             datetime.datetime.combine(since, datetime.time.min)))
     return projects.select_related("portfolio__owner", "lead_unit", "leader__unit").order_by(
         "accepted_at", "pk")
+
+
+def person_projects(*, person: Any) -> QuerySet[Project]:
+    """The projects ``person`` leads (responsible leader) or owns, newest first, each with
+    ``role`` "leader" or "owner", for the cadre's profile (not scoped to a reader: whoever
+    reads the profile is scoped there). The page of each is ``project_path``."""
+    return (Project.objects.filter(Q(leader=person) | Q(owner=person))
+            .annotate(role=Case(When(leader=person, then=Value("leader")),
+                                default=Value("owner"), output_field=CharField()))
+            .select_related("portfolio", "lead_unit").order_by("-portfolio__year", "-pk"))
 
 
 def project_path(project: Project) -> str:

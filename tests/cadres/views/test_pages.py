@@ -14,6 +14,7 @@ from pacesetter.assessment import services as assessment
 from pacesetter.audit.models import AuditEntry
 from pacesetter.cadres import services
 from pacesetter.cadres.models import AppraisalStatus, FollowUp, Rating
+from pacesetter.projects.models import Portfolio, Project
 from tests.cadres.conftest import SOURCES, issue
 
 SOURCE_CODES = [code for code, _name, _weight in SOURCES]
@@ -119,6 +120,26 @@ def test_reading_a_profile_is_audited_with_reader_and_cadre(client, province_adm
     assert (read.actor, read.object_type, read.object_id) == (
         province_admin, "orgs.person", str(cadres["sec_a"].pk))
     assert read.unit_path == cadres["sec_a"].unit.path
+
+
+def test_the_profile_shows_the_projects_the_cadre_leads_or_owns(client, province_admin, cadres,
+                                                                tree):
+    portfolio = Portfolio.objects.create(owner=tree.county_a, title="重点项目", year=2026)
+    Project.objects.create(portfolio=portfolio, title="红色物业", state="running",
+                           leader=cadres["sec_a"], owner=cadres["head_a"],
+                           proposed_by=tree.county_a, lead_unit=tree.county_a)
+    Project.objects.create(portfolio=portfolio, title="别人的项目", state="running",
+                           leader=cadres["head_b"], proposed_by=tree.county_b)
+    client.force_login(province_admin)
+    for person, role in ((cadres["sec_a"], "Responsible leader"), (cadres["head_a"], "Owner")):
+        page = client.get(reverse("cadres:profile", args=[person.pk])).content.decode()
+        roles = page[page.index('id="profile-projects"'):page.index("</table>",
+                                                                    page.index("profile-projects"))]
+        assert "红色物业" in roles and role in roles and "别人的项目" not in roles
+    response = client.get(reverse("cadres:profile_export", args=[cadres["sec_a"].pk]))
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    sheet = workbook["Project roles"]
+    assert [c.value for c in sheet[3]][:2] == ["红色物业", "Responsible leader"]
 
 
 @pytest.mark.parametrize("who", ["outsider", "reporter"])
