@@ -15,7 +15,7 @@ from pacesetter.cadres import forms, services
 from pacesetter.cadres.models import AppraisalStatus
 from pacesetter.errors import ApplicationError, NotFound
 
-SESSION_KEY = "cadre_rater_code"
+SESSION_KEY = "cadre_rater_key"  # the code's keyed hash, never the code
 
 
 @require_http_methods(["GET", "POST"])
@@ -34,7 +34,7 @@ def rate(request: HttpRequest) -> HttpResponse:
             elif rater.appraisal.status != AppraisalStatus.RATING:
                 form.add_error("code", _("Rating is not open."))
             else:
-                request.session[SESSION_KEY] = code
+                request.session[SESSION_KEY] = services.code_key(code)
                 return redirect("cadres:ballot")
     return render(request, "cadres/rate.html", {"form": form})
 
@@ -53,9 +53,9 @@ def _posted(request: HttpRequest, cadres: list[Any], width: int
 
 @require_http_methods(["GET", "POST"])
 def ballot(request: HttpRequest) -> HttpResponse:
-    code = request.session.get(SESSION_KEY, "")
+    key = request.session.get(SESSION_KEY, "")
     try:
-        rater = services.rater_for_code(code)
+        rater = services.rater_for_key(key)
     except NotFound:
         return redirect("cadres:rate")
     if rater.submitted_at is not None:
@@ -69,7 +69,7 @@ def ballot(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         chosen = _posted(request, cadres, len(appraisal.dimensions))
         try:
-            services.ballot_submit(code=code, ratings=chosen)
+            services.ballot_submit(key=key, ratings=chosen)
         except ApplicationError as error:
             message = error.message
             errors = {e["field"]: e["message"] for e in error.extra.get("errors", [])}

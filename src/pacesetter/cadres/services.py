@@ -218,8 +218,10 @@ def appraisal_status_set(*, actor: Any, appraisal: Appraisal, status: str) -> Ap
 
 # Rater panels and their ballots.
 
-def _code_hash(code: str) -> str:
-    return survey_services.keyed_hash("cadre-rater", code.strip().upper())
+def code_key(code: str) -> str:
+    """What a code is kept as, its keyed hash: the phone ballot's session holds this between
+    the code and the vote, never the code itself."""
+    return survey_services.keyed_hash("cadre-rater", (code or "").strip().upper())
 
 
 @transaction.atomic
@@ -242,7 +244,7 @@ def raters_issue(*, actor: Any, appraisal: Appraisal, role: str, rates_unit: Uni
     for name, person in cleaned:
         code = survey_services.panel_code_text()
         issued.append((Rater(appraisal=appraisal, name=name, role=role, rates_unit=rates_unit,
-                             person=person, code_hash=_code_hash(code)), code))
+                             person=person, code_hash=code_key(code)), code))
     try:
         with transaction.atomic():
             Rater.objects.bulk_create([rater for rater, _code in issued])
@@ -287,8 +289,13 @@ def ballot_cadres(rater: Rater) -> list[Any]:
 
 def rater_for_code(code: str) -> Rater:
     """The rater a one-time code belongs to (``NotFound`` if none)."""
+    return rater_for_key(code_key(code))
+
+
+def rater_for_key(key: str) -> Rater:
+    """The rater whose code has the keyed hash ``key`` (``code_key``; ``NotFound`` if none)."""
     rater = Rater.objects.select_related("appraisal__plan", "rates_unit").filter(
-        code_hash=_code_hash(code or "")).first()
+        code_hash=key).first() if key else None
     if rater is None:
         raise NotFound(_("This code is not valid. Check it and try again."))
     return rater
@@ -341,11 +348,12 @@ def _ratings_checked(appraisal: Appraisal, cadres: list[Any],
 
 
 @transaction.atomic
-def ballot_submit(*, code: str, ratings: Mapping[int, BallotRating]) -> int:
+def ballot_submit(*, ratings: Mapping[int, BallotRating], code: str = "", key: str = ""
+                  ) -> int:
     """A rater's whole ballot, once: every cadre on it graded overall and on each dimension,
-    the grade quotas kept (checked before anything is saved), the code spent. Returns the
-    number of ratings."""
-    found = rater_for_code(code)
+    the grade quotas kept (checked before anything is saved), the code spent: ``code`` as
+    typed, or its ``key`` (``code_key``). Returns the number of ratings."""
+    found = rater_for_key(key or code_key(code))
     rater = Rater.objects.select_for_update().select_related(
         "appraisal__plan", "rates_unit").get(pk=found.pk)
     if rater.submitted_at is not None:

@@ -80,6 +80,7 @@ def test_codes_are_printed_once_and_open_a_ballot_on_the_phone(
     client.logout()
     response = client.post(reverse("cadres:rate"), {"code": codes[0].lower()})
     assert response.status_code == 302
+    assert codes[0] not in str(dict(client.session))  # the session keeps its hash only
     ballot = client.get(reverse("cadres:ballot")).content.decode()
     assert "吴县长" in ballot and "周书记" not in ballot.split("</header>")[1]
 
