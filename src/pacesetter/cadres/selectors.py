@@ -106,11 +106,13 @@ def candidates(*, actor: Any) -> list[Candidate]:
     index, in the actor's scope, best first."""
     reading = scope.manage_scope(actor)
     found: dict[int, Candidate] = {}
-    for plan in assessment_selectors.cadre_plans(actor=actor):
+    plans = list(assessment_selectors.cadre_plans(actor=actor))
+    rules = {r.plan_id: r for r in IndexRule.objects.filter(plan__in=plans)}
+    for plan in plans:
         version = assessment_selectors.latest_published(plan=plan)
         if version is None:
             continue
-        rule = IndexRule.objects.filter(plan=plan).first()
+        rule = rules.get(plan.pk)
         rows = [r for r in assessment_selectors.version_results(version=version)
                 if r.person_id and reading.contains(r.unit.path)]
         bands = band_indexes(rule, [float(r.total) for r in rows]) if rule else []

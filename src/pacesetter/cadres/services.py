@@ -292,10 +292,14 @@ def rater_for_code(code: str) -> Rater:
     return rater_for_key(code_key(code))
 
 
-def rater_for_key(key: str) -> Rater:
-    """The rater whose code has the keyed hash ``key`` (``code_key``; ``NotFound`` if none)."""
-    rater = Rater.objects.select_related("appraisal__plan", "rates_unit").filter(
-        code_hash=key).first() if key else None
+def rater_for_key(key: str, *, for_update: bool = False) -> Rater:
+    """The rater whose code has the keyed hash ``key`` (``code_key``; ``NotFound`` if none);
+    ``for_update`` locks the rater's row alone (not its appraisal, plan or unit, which every
+    ballot reads: locking them would make the panels vote one at a time)."""
+    raters = Rater.objects.select_related("appraisal__plan", "rates_unit")
+    if for_update:
+        raters = raters.select_for_update(of=("self",))
+    rater = raters.filter(code_hash=key).first() if key else None
     if rater is None:
         raise NotFound(_("This code is not valid. Check it and try again."))
     return rater
@@ -353,9 +357,7 @@ def ballot_submit(*, ratings: Mapping[int, BallotRating], code: str = "", key: s
     """A rater's whole ballot, once: every cadre on it graded overall and on each dimension,
     the grade quotas kept (checked before anything is saved), the code spent: ``code`` as
     typed, or its ``key`` (``code_key``). Returns the number of ratings."""
-    found = rater_for_key(key or code_key(code))
-    rater = Rater.objects.select_for_update().select_related(
-        "appraisal__plan", "rates_unit").get(pk=found.pk)
+    rater = rater_for_key(key or code_key(code), for_update=True)
     if rater.submitted_at is not None:
         raise Conflict(_("This code has already been used to vote."))
     if rater.appraisal.status != AppraisalStatus.RATING:
